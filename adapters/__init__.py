@@ -1,0 +1,63 @@
+"""The platform port and its implementations: the only place that imports
+``nonebot.adapters.*``. Features call :func:`port_for` and :func:`event_info`.
+"""
+
+from __future__ import annotations
+
+from nonebot.adapters import Bot, Event
+from nonebot.adapters.onebot import v11, v12
+
+from . import onebot_v11, onebot_v12
+from .port import (
+    Capability,
+    EventInfo,
+    MemberInfo,
+    NotSupported,
+    PlatformError,
+    Port,
+    PortError,
+    qualify,
+    split_id,
+)
+
+__all__ = [
+    "Capability",
+    "EventInfo",
+    "MemberInfo",
+    "NotSupported",
+    "PlatformError",
+    "Port",
+    "PortError",
+    "capability_table",
+    "event_info",
+    "port_for",
+    "qualify",
+    "split_id",
+]
+
+
+def port_for(bot: Bot, *, v11_platform: str = "qq") -> Port:
+    """The port of ``bot``; ``v11_platform`` is the id prefix of a v11 bot."""
+    if isinstance(bot, v11.Bot):
+        return onebot_v11.OneBotV11Port(bot, v11_platform)
+    if isinstance(bot, v12.Bot):
+        return onebot_v12.OneBotV12Port(bot)
+    raise NotImplementedError(f"no linli port for adapter {bot.adapter.get_name()}")
+
+
+def event_info(bot: Bot, event: Event, *, v11_platform: str = "qq") -> EventInfo | None:
+    """linli's view of a message event; None for events that are not messages."""
+    if isinstance(event, v11.MessageEvent):
+        return onebot_v11.event_info(event, v11_platform)
+    if isinstance(event, v12.MessageEvent) and isinstance(bot, v12.Bot):
+        return onebot_v12.event_info(event, bot)
+    return None
+
+
+def capability_table() -> dict[str, frozenset[Capability]]:
+    """What each known adapter/platform can do, for docs and /help."""
+    table = {"OneBot v11": onebot_v11.CAPABILITIES}
+    table["OneBot v12 (standard)"] = onebot_v12._STANDARD
+    for (platform, impl), extra in onebot_v12.VENDOR.items():
+        table[f"OneBot v12 {platform}/{impl}"] = onebot_v12._STANDARD | frozenset(extra)
+    return table

@@ -1,0 +1,132 @@
+"""OneBot v12 (ComWeChatBotClient for WeChat, and other v12 implementations).
+
+The standard has no mute and no member role; vendor extensions fill gaps where
+the implementation is known (``bot.impl`` / ``bot.platform``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nonebot.adapters.onebot.v12 import (
+    Bot,
+    GroupMessageEvent,
+    Message,
+    MessageEvent,
+    MessageSegment,
+)
+
+from .base import BasePort
+from .port import Capability, EventInfo, MemberInfo, NotSupported, qualify
+
+# OneBot v12 platform names → linli's id prefixes
+PLATFORM_PREFIX = {"qq": "qq", "wechat": "wx", "telegram": "tg"}
+
+_STANDARD = frozenset(
+    {
+        Capability.SEND_GROUP,
+        Capability.SEND_PRIVATE,
+        Capability.MENTION,
+        Capability.RECALL,
+        Capability.MEMBER_INFO,
+    }
+)
+# (platform, impl) → (extra capabilities, {capability: vendor action})
+VENDOR: dict[tuple[str, str], dict[Capability, str]] = {
+    ("wechat", "ComWechat"): {Capability.KICK: "wx.delete_groupmember"},
+}
+
+
+def prefix_for(platform: str) -> str:
+    return PLATFORM_PREFIX.get(platform, platform)
+
+
+class OneBotV12Port(BasePort):
+    def __init__(self, bot: Bot):
+        self.bot = bot
+        self.platform = prefix_for(bot.platform)
+        self.vendor = VENDOR.get((bot.platform, bot.impl), {})
+        self.capabilities = _STANDARD | frozenset(self.vendor)
+
+    async def send_group(
+        self, group: str, text: str, *, mention: str | None = None
+    ) -> str | None:
+        message = Message()
+        if mention is not None:
+            message += MessageSegment.mention(self._raw(mention)) + " "
+        message += text
+        group_id = self._raw(group)
+        result = await self._call(
+            "send_message",
+            lambda: self.bot.send_message(
+                detail_type="group", group_id=group_id, message=message
+            ),
+        )
+        return _message_id(result)
+
+    async def send_private(self, user: str, text: str) -> str | None:
+        user_id = self._raw(user)
+        result = await self._call(
+            "send_message",
+            lambda: self.bot.send_message(
+                detail_type="private", user_id=user_id, message=Message(text)
+            ),
+        )
+        return _message_id(result)
+
+    async def recall(self, message_id: str, *, group: str | None = None) -> None:
+        await self._call(
+            "delete_message", lambda: self.bot.delete_message(message_id=message_id)
+        )
+
+    async def mute(self, group: str, user: str, seconds: int) -> None:
+        await self._vendor(Capability.MUTE, group, user, duration=seconds)
+
+    async def unmute(self, group: str, user: str) -> None:
+        await self._vendor(Capability.UNMUTE, group, user)
+
+    async def kick(self, group: str, user: str, *, block: bool = False) -> None:
+        await self._vendor(Capability.KICK, group, user)
+
+    async def member(self, group: str, user: str) -> MemberInfo:
+        g, u = self._raw(group), self._raw(user)
+        info = await self._call(
+            "get_group_member_info",
+            lambda: self.bot.get_group_member_info(group_id=g, user_id=u),
+        )
+        return MemberInfo(
+            user=user,
+            nickname=str(info.get("user_name") or ""),
+            card=str(info.get("user_displayname") or ""),
+            role=None,
+        )
+
+    async def _vendor(self, capability: Capability, group: str, user: str, **extra):
+        action = self.vendor.get(capability)
+        if action is None:
+            raise NotSupported(capability, self.platform)
+        params = {"group_id": self._raw(group), "user_id": self._raw(user), **extra}
+        await self._call(action, lambda: self.bot.call_api(action, **params))
+
+
+def _message_id(result: Any) -> str | None:
+    if isinstance(result, dict) and result.get("message_id") is not None:
+        return str(result["message_id"])
+    return None
+
+
+def event_info(event: MessageEvent, bot: Bot) -> EventInfo:
+    platform = prefix_for(bot.platform)
+    group = None
+    if isinstance(event, GroupMessageEvent):
+        group = qualify(platform, event.group_id)
+    return EventInfo(
+        platform=platform,
+        self_id=str(event.self.user_id),
+        user=qualify(platform, event.user_id),
+        group=group,
+        message_id=str(event.message_id),
+        display_name=str(event.user_id),
+        sender_role=None,
+        to_me=event.to_me,
+    )

@@ -1,0 +1,115 @@
+"""The platform port: what a linli feature may ask of a chat platform.
+
+Features speak in platform-qualified ids (``qq:123``, ``wx:abc@chatroom``,
+``tg:-100123``) and plain text; an implementation per adapter turns that into
+the platform's calls. When a platform cannot do something the port raises
+:class:`NotSupported`; when the platform refuses or the network fails it
+raises :class:`PlatformError`. Callers handle both (fall back, notify, retry).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal, Protocol, runtime_checkable
+
+
+class Capability(StrEnum):
+    SEND_GROUP = "send_group"
+    SEND_PRIVATE = "send_private"
+    MENTION = "mention"
+    RECALL = "recall"
+    MUTE = "mute"
+    UNMUTE = "unmute"
+    KICK = "kick"
+    MEMBER_INFO = "member_info"
+    MEMBER_ROLE = "member_role"
+
+
+class PortError(Exception):
+    """Base of what the port raises."""
+
+
+class NotSupported(PortError):
+    def __init__(self, capability: Capability, platform: str):
+        self.capability = capability
+        self.platform = platform
+        super().__init__(f"{platform} cannot {capability.value}")
+
+
+class PlatformError(PortError):
+    """The platform refused or could not be reached.
+
+    ``retryable`` is true for network failures and rate limits: trying later may
+    work. It is false for refusals such as "the bot is not an admin".
+    """
+
+    def __init__(self, action: str, reason: str, *, retryable: bool = False):
+        self.action = action
+        self.reason = reason
+        self.retryable = retryable
+        super().__init__(f"{action} failed: {reason}")
+
+
+PlatformRole = Literal["owner", "admin", "member"]
+
+
+@dataclass(frozen=True)
+class MemberInfo:
+    user: str
+    nickname: str
+    card: str
+    role: PlatformRole | None
+
+    @property
+    def display_name(self) -> str:
+        return self.card or self.nickname
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """Who said what where, in linli's terms, for any adapter's message event."""
+
+    platform: str
+    self_id: str
+    user: str
+    group: str | None
+    message_id: str | None
+    display_name: str
+    sender_role: PlatformRole | None
+    to_me: bool
+
+
+def qualify(platform: str, raw: str | int) -> str:
+    return f"{platform}:{raw}"
+
+
+def split_id(qualified: str) -> tuple[str, str]:
+    platform, sep, raw = qualified.partition(":")
+    if not sep or not raw:
+        raise ValueError(f"not a platform-qualified id: {qualified!r}")
+    return platform, raw
+
+
+@runtime_checkable
+class Port(Protocol):
+    platform: str
+    capabilities: frozenset[Capability]
+
+    def can(self, capability: Capability) -> bool: ...
+
+    async def send_group(
+        self, group: str, text: str, *, mention: str | None = None
+    ) -> str | None: ...
+
+    async def send_private(self, user: str, text: str) -> str | None: ...
+
+    async def recall(self, message_id: str, *, group: str | None = None) -> None: ...
+
+    async def mute(self, group: str, user: str, seconds: int) -> None: ...
+
+    async def unmute(self, group: str, user: str) -> None: ...
+
+    async def kick(self, group: str, user: str, *, block: bool = False) -> None: ...
+
+    async def member(self, group: str, user: str) -> MemberInfo: ...

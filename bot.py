@@ -1,0 +1,89 @@
+"""linli's composition root: config → nonebot.init → adapters → plugins → run.
+
+    python bot.py            # OneBot v11/v12 reverse WebSocket on 127.0.0.1:8080
+
+Environment (or a .env file): HOST, PORT, ONEBOT_ACCESS_TOKEN, SUPERUSERS,
+LINLI_CONFIG, LINLI_DATA_DIR, LINLI_DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+import importlib
+import ipaddress
+import os
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+os.chdir(ROOT)  # plugin module names and relative paths are the project's
+sys.path.insert(0, str(ROOT))
+
+import nonebot  # noqa: E402
+
+
+def is_loopback(host: str) -> bool:
+    if host in {"localhost", "localhost.localdomain"}:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def adapter_modules() -> list[str]:
+    """The adapters listed in pyproject.toml's [tool.nonebot.adapters] (as nb-cli)."""
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        table = tomllib.load(f)["tool"]["nonebot"]["adapters"]
+    return [entry["module_name"] for entries in table.values() for entry in entries]
+
+
+def main() -> int:
+    nonebot.init(
+        driver=os.environ.get("DRIVER", "~fastapi+~aiohttp+~websockets"),
+        command_start=["/", "／"],
+        command_sep=[" "],
+    )
+    driver = nonebot.get_driver()
+    for module in adapter_modules():
+        driver.register_adapter(importlib.import_module(module).Adapter)
+    nonebot.load_from_toml("pyproject.toml")
+
+    from plugins.core import ConfigError, store
+    from plugins.core.settings import load_settings
+    from plugins.core.storage import describe
+
+    settings = load_settings()
+    try:
+        store.load(settings.config_path)
+    except ConfigError as exc:
+        nonebot.logger.opt(colors=True).error(
+            f"<r>linli cannot start: the configuration file has errors</r>\n{exc}"
+        )
+        return 2
+
+    config = driver.config
+    host, port = str(config.host), int(config.port)
+    token = getattr(config, "onebot_access_token", None) or os.environ.get(
+        "ONEBOT_ACCESS_TOKEN"
+    )
+    if not token and not is_loopback(host):
+        nonebot.logger.error(
+            f"linli refuses to listen on {host}: it is reachable from other machines "
+            "and ONEBOT_ACCESS_TOKEN is not set. Set ONEBOT_ACCESS_TOKEN (in .env or "
+            "the environment) and give the same token to your OneBot implementation."
+        )
+        return 2
+    shown = "localhost" if is_loopback(host) else host
+    nonebot.logger.opt(colors=True).info(
+        f"<g>linli is ready for OneBot connections</g>: reverse WebSocket "
+        f"ws://{shown}:{port}/onebot/v11/ws (v11) or ws://{shown}:{port}/onebot/v12/ws "
+        f"(v12), access token: {'as set in ONEBOT_ACCESS_TOKEN' if token else 'none'}; "
+        f"config {settings.config_path}, database {describe(settings.database_url)}"
+    )
+    nonebot.run()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,175 @@
+"""linli core: config, storage, i18n, identity, scheduler, audit, send queue.
+
+Every feature starts with ``require("plugins.core")`` and imports from here.
+"""
+
+from __future__ import annotations
+
+from nonebot import get_driver, get_loaded_plugins, logger, on_command
+from nonebot.adapters import Bot, Event
+from nonebot.exception import IgnoredException
+from nonebot.message import event_preprocessor
+from nonebot.plugin import PluginMetadata
+
+from adapters import event_info
+
+from . import members
+from .audit import audit
+from .bots import port_for_group, remember, v11_platform
+from .config import ConfigError, LinliConfig, Section, register_section, store
+from .context import Context, Ctx
+from .dedup import SeenMessages
+from .i18n import t
+from .identity import Household, Role, parse_household
+from .permissions import can_reload
+from .scheduler import Scheduler, cancel, job_handler, schedule
+from .sendqueue import SendQueue
+from .settings import load_settings
+from .storage import close_database, open_database, register_models
+
+__all__ = [
+    "ConfigError",
+    "Context",
+    "Ctx",
+    "Household",
+    "LinliConfig",
+    "Role",
+    "Section",
+    "audit",
+    "cancel",
+    "job_handler",
+    "parse_household",
+    "register_models",
+    "register_section",
+    "schedule",
+    "send_queue",
+    "store",
+    "t",
+]
+
+__plugin_meta__ = PluginMetadata(
+    name="core",
+    description="linli core services: config, storage, i18n, roles, scheduler",
+    usage="/帮助 (/help), /重载 (/reload)",
+    type="application",
+    supported_adapters={"~onebot.v11", "~onebot.v12"},
+    extra={"linli": {"section": "core", "help": "core.help.usage"}},
+)
+
+driver = get_driver()
+_scheduler: Scheduler | None = None
+_queue: SendQueue | None = None
+_seen = SeenMessages()
+
+
+def send_queue() -> SendQueue:
+    if _queue is None:
+        raise RuntimeError("linli core has not started")
+    return _queue
+
+
+@driver.on_startup
+async def _start() -> None:
+    global _scheduler, _queue
+    settings = load_settings()
+    if not store.loaded:
+        store.load(settings.config_path)
+    core = store.current.core
+    await open_database(settings.database_url)
+    _queue = SendQueue(
+        per_group=core.send.per_group,
+        window_seconds=core.send.window_seconds,
+        max_attempts=core.send.max_attempts,
+        retry_base_seconds=core.send.retry_base_seconds,
+    )
+    _scheduler = Scheduler(
+        poll_seconds=core.scheduler.poll_seconds,
+        max_attempts=core.scheduler.max_attempts,
+        retry_base_seconds=core.scheduler.retry_base_seconds,
+        lease_seconds=core.scheduler.lease_seconds,
+    )
+    _scheduler.start()
+
+
+@driver.on_shutdown
+async def _stop() -> None:
+    global _scheduler
+    if _scheduler is not None:
+        await _scheduler.stop()
+        _scheduler = None
+    await close_database()
+
+
+@event_preprocessor
+async def _once_and_remember(bot: Bot, event: Event) -> None:
+    info = event_info(bot, event, v11_platform=v11_platform(bot))
+    if info is None:
+        return
+    if info.message_id and not _seen.first_time(info.self_id, info.message_id):
+        logger.debug(f"dropping replayed message {info.message_id}")
+        raise IgnoredException("duplicate message")
+    if info.group is not None:
+        remember(info.group, bot)
+        await members.seen(
+            info.group,
+            info.user,
+            info.display_name,
+            store.current.core.household_pattern,
+        )
+
+
+@job_handler("core.send_group")
+async def _send_group(payload: dict) -> None:
+    """A message to post later: ``{"group": "qq:1", "text": "…"}``."""
+    port_for_group(payload["group"])  # fail (and retry) now if no bot is online
+    await send_queue().send_group(
+        payload["group"], payload["text"], mention=payload.get("mention")
+    )
+
+
+help_cmd = on_command("help", aliases={"帮助"}, priority=5, block=True)
+reload_cmd = on_command("reload", aliases={"重载", "重新加载"}, priority=5, block=True)
+
+
+def _help_lines(ctx: Context) -> list[str]:
+    lines = []
+    for plugin in sorted(get_loaded_plugins(), key=lambda p: p.id_):
+        meta = plugin.metadata
+        linli = (meta.extra or {}).get("linli") if meta else None
+        if not linli:
+            continue
+        section = linli.get("section")
+        if section and section != "core":
+            try:
+                if not ctx.section(section).enabled:
+                    continue
+            except KeyError:
+                continue
+        lines.append(ctx.t(linli["help"]))
+    return lines
+
+
+@help_cmd.handle()
+async def _help(ctx: Ctx) -> None:
+    body = "\n\n".join(_help_lines(ctx))
+    await help_cmd.finish(ctx.t("core.help.header") + "\n" + body)
+
+
+@reload_cmd.handle()
+async def _reload(ctx: Ctx) -> None:
+    role = await ctx.role()
+    if not can_reload(role, ctx.user, ctx.group, ctx.config):
+        await reload_cmd.finish(ctx.t("core.reload.denied"))
+    try:
+        config = store.reload()
+    except ConfigError as exc:
+        await audit(ctx.user, "config.reload_failed", group=ctx.group, reason=str(exc))
+        logger.warning(
+            f"/reload by {ctx.user} failed, keeping the last good config:\n{exc}"
+        )
+        await reload_cmd.finish(ctx.t("core.reload.failed", error=str(exc)))
+    await audit(ctx.user, "config.reload", group=ctx.group, file=str(config.path))
+    logger.info(f"/reload by {ctx.user}: {config.path} reloaded")
+    await reload_cmd.finish(
+        t(config.locale_of(ctx.group), "core.reload.ok", groups=len(config.groups))
+    )

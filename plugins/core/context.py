@@ -1,0 +1,90 @@
+"""``Ctx``: who, where, in which language and through which port, for one event.
+
+Handlers take ``ctx: Ctx`` and get a :class:`Context`; events that are not
+messages from a supported adapter skip the handler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from nonebot import get_driver
+from nonebot.adapters import Bot, Event
+from nonebot.exception import FinishedException, SkippedException
+from nonebot.params import Depends
+
+from adapters import EventInfo, Port, event_info
+
+from .bots import port_of, v11_platform
+from .config import GroupProfile, LinliConfig, store
+from .i18n import t
+from .identity import Household, Role, parse_household
+from .permissions import role_of
+
+
+@dataclass
+class Context:
+    bot: Bot
+    event: Event
+    info: EventInfo
+    port: Port
+    config: LinliConfig
+    _role: Role | None = field(default=None, repr=False)
+
+    @property
+    def group(self) -> str | None:
+        return self.info.group
+
+    @property
+    def user(self) -> str:
+        return self.info.user
+
+    @property
+    def profile(self) -> GroupProfile:
+        return self.config.group(self.group) if self.group else GroupProfile()
+
+    @property
+    def locale(self) -> str:
+        return self.config.locale_of(self.group)
+
+    @property
+    def household(self) -> Household | None:
+        return parse_household(
+            self.info.display_name, self.config.core.household_pattern
+        )
+
+    def t(self, key: str, /, **values: Any) -> str:
+        return t(self.locale, key, **values)
+
+    def section(self, name: str) -> Any:
+        return self.config.section(name, self.group)
+
+    async def role(self) -> Role:
+        if self._role is None:
+            superusers = set(get_driver().config.superusers)
+            self._role = await role_of(self.info, self.port, self.config, superusers)
+        return self._role
+
+    async def require(self, needed: Role) -> Role:
+        """Stop the handler with a polite refusal unless the sender has ``needed``."""
+        role = await self.role()
+        if role < needed:
+            await self.bot.send(
+                self.event,
+                self.t("core.denied", role=self.t(needed.key)),
+            )
+            raise FinishedException
+        return role
+
+
+async def get_context(bot: Bot, event: Event) -> Context:
+    info = event_info(bot, event, v11_platform=v11_platform(bot))
+    if info is None:
+        raise SkippedException
+    return Context(
+        bot=bot, event=event, info=info, port=port_of(bot), config=store.current
+    )
+
+
+Ctx = Annotated[Context, Depends(get_context)]

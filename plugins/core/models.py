@@ -1,0 +1,57 @@
+"""core's tables: scheduled jobs, the audit log and the members linli has seen."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Job(Model):
+    """A deadline: fired once by the scheduler when ``due_at`` has passed."""
+
+    id = fields.BigIntField(primary_key=True)
+    kind = fields.CharField(max_length=64, db_index=True)
+    payload = fields.JSONField(default=dict)
+    due_at = fields.DatetimeField(db_index=True)
+    status = fields.CharField(max_length=16, default="pending", db_index=True)
+    attempts = fields.IntField(default=0)
+    claimed_by = fields.CharField(max_length=64, null=True)
+    lease_until = fields.DatetimeField(null=True)
+    last_error = fields.TextField(null=True)
+    key = fields.CharField(max_length=191, null=True, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    finished_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "core_job"
+
+
+class AuditEntry(Model):
+    """Every moderation action and admin change: who, what, where, why, when."""
+
+    id = fields.BigIntField(primary_key=True)
+    at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    actor = fields.CharField(max_length=128)
+    action = fields.CharField(max_length=64, db_index=True)
+    group = fields.CharField(max_length=128, null=True, db_index=True)
+    target = fields.CharField(max_length=128, null=True)
+    reason = fields.TextField(default="")
+    details = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "core_audit"
+
+
+class KnownMember(Model):
+    """A member seen speaking in a group, with the name and household they used."""
+
+    id = fields.BigIntField(primary_key=True)
+    group = fields.CharField(max_length=128)
+    user = fields.CharField(max_length=128, db_index=True)
+    display_name = fields.CharField(max_length=255, default="")
+    household = fields.CharField(max_length=64, null=True)
+    last_seen = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "core_member"
+        unique_together = (("group", "user"),)
