@@ -1,7 +1,7 @@
 """Developer commands around the database, with linli's plugins loaded.
 
     python manage.py makemigrations [app]   # after changing a plugin's models.py
-    python manage.py migrate                # apply pending migrations (the bot does it too)
+    python manage.py migrate                # apply pending ones (the bot does too)
     python manage.py history                # what has been applied
 
 It is Tortoise's own CLI (``tortoise …``) with linli's configuration: the

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from tortoise.exceptions import IntegrityError
 
 from .identity import parse_household
@@ -20,12 +22,11 @@ async def seen(group: str, user: str, display_name: str, pattern: str) -> None:
         display_name=display_name, household=value[1]
     )
     if not updated:
-        try:
+        # another process may have recorded them first
+        with contextlib.suppress(IntegrityError):
             await KnownMember.create(
                 group=group, user=user, display_name=display_name, household=value[1]
             )
-        except IntegrityError:
-            pass  # another process recorded them first
 
 
 def forget_cache() -> None:
