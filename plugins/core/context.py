@@ -6,7 +6,6 @@ messages from a supported adapter skip the handler.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from nonebot import get_driver
@@ -23,14 +22,18 @@ from .identity import Household, Role, parse_household
 from .permissions import role_of
 
 
-@dataclass
 class Context:
-    bot: Bot
-    event: Event
-    info: EventInfo
-    port: Port
-    config: LinliConfig
-    _role: Role | None = field(default=None, repr=False)
+    # a plain class, not a dataclass: NoneBot builds a pydantic schema of a
+    # dependency's type, and pydantic cannot describe a Bot field.
+    def __init__(
+        self, bot: Bot, event: Event, info: EventInfo, port: Port, config: LinliConfig
+    ) -> None:
+        self.bot = bot
+        self.event = event
+        self.info = info
+        self.port = port
+        self.config = config
+        self._role: Role | None = None
 
     @property
     def group(self) -> str | None:

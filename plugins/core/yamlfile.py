@@ -31,29 +31,31 @@ class YamlDocument:
     root: yaml.Node | None
 
     def line_of(self, loc: tuple[Any, ...]) -> int | None:
-        """1-based line of the deepest node that exists along ``loc``."""
+        """1-based line of the deepest key (or item) that exists along ``loc``."""
         node = self.root
         line = node.start_mark.line + 1 if node is not None else None
         for part in loc:
-            child = _child(node, part)
-            if child is None:
+            found = _child(node, part)
+            if found is None:
                 break
-            node = child
-            line = node.start_mark.line + 1
+            mark, node = found
+            line = mark.line + 1
         return line
 
 
-def _child(node: yaml.Node | None, part: Any) -> yaml.Node | None:
+def _child(node: yaml.Node | None, part: Any) -> tuple[yaml.Mark, yaml.Node] | None:
+    """The entry ``part`` of ``node``: where its key stands, and its value."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if str(key.value) == str(part):
-                return value
+                return key.start_mark, value
     if (
         isinstance(node, yaml.SequenceNode)
         and isinstance(part, int)
         and 0 <= part < len(node.value)
     ):
-        return node.value[part]
+        item = node.value[part]
+        return item.start_mark, item
     return None
 
 

@@ -1,0 +1,71 @@
+"""Every key exists in every locale, every key is used, placeholders agree."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [
+    p
+    for folder in ("plugins", "adapters")
+    for p in (ROOT / folder).rglob("*.py")
+    if "migrations" not in p.parts
+]
+
+
+def test_locales_have_the_same_keys_and_placeholders() -> None:
+    from plugins.core.i18n import DEFAULT_LOCALE, load_locales
+
+    catalogs = load_locales()
+    assert {"zh-CN", "en"} <= set(catalogs)
+    reference = catalogs[DEFAULT_LOCALE]
+    for locale, catalog in catalogs.items():
+        missing = sorted(set(reference) - set(catalog))
+        extra = sorted(set(catalog) - set(reference))
+        assert not missing, f"{locale} lacks {missing}"
+        assert not extra, f"{locale} has keys zh-CN lacks: {extra}"
+        for key, text in reference.items():
+            fields = set(re.findall(r"{(\w+)}", text))
+            assert fields == set(re.findall(r"{(\w+)}", catalog[key])), (locale, key)
+
+
+def test_every_key_is_used_in_the_code() -> None:
+    from plugins.core.i18n import DEFAULT_LOCALE, load_locales
+
+    code = "\n".join(p.read_text(encoding="utf-8") for p in SOURCES)
+    unused = []
+    for key in load_locales()[DEFAULT_LOCALE]:
+        if f'"{key}"' in code:
+            continue
+        # keys built as f"{prefix}.{name}" (e.g. roles) are named by their prefix
+        prefix = key.rsplit(".", 1)[0]
+        if f'f"{prefix}.' in code:
+            continue
+        unused.append(key)
+    assert not unused, f"unused locale keys: {unused}"
+
+
+def test_every_key_the_code_names_exists() -> None:
+    from plugins.core.i18n import DEFAULT_LOCALE, load_locales
+
+    keys = set(load_locales()[DEFAULT_LOCALE])
+    named = set()
+    for path in SOURCES:
+        text = path.read_text(encoding="utf-8")
+        named |= set(re.findall(r'\bt\([^,()]*,\s*"([\w.]+)"', text))
+        named |= set(re.findall(r'\.t\(\s*"([\w.]+)"', text))
+        named |= set(re.findall(r'"help":\s*"([\w.]+)"', text))
+    assert named, "the scan found no keys at all"
+    assert not sorted(named - keys)
+
+
+def test_t_fills_values_and_falls_back() -> None:
+    from plugins.core.i18n import t
+
+    assert (
+        t("en", "core.denied", role="admins")
+        == "Sorry, this command is for admins only."
+    )
+    assert t("fr", "core.denied", role="x") == t("zh-CN", "core.denied", role="x")
+    assert t("en", "no.such.key") == "no.such.key"
