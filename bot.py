@@ -45,6 +45,12 @@ def main() -> int:
         command_sep=[" "],
     )
     driver = nonebot.get_driver()
+    # NoneBot keeps undeclared .env keys in its config, not in os.environ: make
+    # LINLI_* from a .env file visible to linli's settings (environment wins).
+    for key in ("LINLI_CONFIG", "LINLI_DATA_DIR", "LINLI_DATABASE_URL"):
+        value = getattr(driver.config, key.lower(), None)
+        if value and key not in os.environ:
+            os.environ[key] = str(value)
     for module in adapter_modules():
         driver.register_adapter(importlib.import_module(module).Adapter)
     nonebot.load_from_toml("pyproject.toml")

@@ -58,6 +58,8 @@ def capability_table() -> dict[str, frozenset[Capability]]:
     """What each known adapter/platform can do, for docs and /help."""
     table = {"OneBot v11": onebot_v11.CAPABILITIES}
     table["OneBot v12 (standard)"] = onebot_v12._STANDARD
-    for (platform, impl), extra in onebot_v12.VENDOR.items():
-        table[f"OneBot v12 {platform}/{impl}"] = onebot_v12._STANDARD | frozenset(extra)
+    for platform, impl in onebot_v12.VENDOR:
+        table[f"OneBot v12 {platform}/{impl}"] = onebot_v12.capabilities_of(
+            platform, impl
+        )
     return table

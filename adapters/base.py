@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -11,8 +12,24 @@ from .port import Capability, NotSupported, PlatformError, split_id
 
 T = TypeVar("T")
 
-# retcodes / wordings that mean "slow down", across OneBot implementations
-_RATE_LIMIT_HINTS = ("rate", "limit", "频繁", "too many", "风控")
+# wordings that mean "slow down" across OneBot implementations (NapCat, Lagrange,
+# go-cqhttp, ComWeChat); OneBot v12 also has a retcode class for it (36xxx).
+_RATE_LIMIT = re.compile(
+    r"rate[ _-]?limit|too many|too fast|slow down|频繁|频率|过快|风控", re.IGNORECASE
+)
+
+
+def _is_rate_limit(exc: ActionFailed) -> bool:
+    if type(exc).__name__ == "IAmTired":  # OneBot v12 retcode 36xxx
+        return True
+    retcode = getattr(exc, "retcode", None)
+    # OneBot v12: 33xxx the implementation could not reach the platform, 36xxx
+    # "I am tired" (slow down); both may work later
+    if isinstance(retcode, int) and (
+        33000 <= retcode < 34000 or 36000 <= retcode < 37000
+    ):
+        return True
+    return bool(_RATE_LIMIT.search(str(exc)))
 
 
 class BasePort:
@@ -36,9 +53,9 @@ class BasePort:
         try:
             return await call()
         except ActionFailed as exc:
-            text = str(exc).lower()
-            retryable = any(hint in text for hint in _RATE_LIMIT_HINTS)
-            raise PlatformError(action, str(exc), retryable=retryable) from exc
+            raise PlatformError(
+                action, str(exc), retryable=_is_rate_limit(exc)
+            ) from exc
         except (NetworkError, ApiNotAvailable) as exc:
             raise PlatformError(
                 action, str(exc) or type(exc).__name__, retryable=True

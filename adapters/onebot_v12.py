@@ -6,6 +6,7 @@ the implementation is known (``bot.impl`` / ``bot.platform``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from nonebot.adapters.onebot.v12 import (
@@ -31,10 +32,27 @@ _STANDARD = frozenset(
         Capability.MEMBER_INFO,
     }
 )
-# (platform, impl) → (extra capabilities, {capability: vendor action})
-VENDOR: dict[tuple[str, str], dict[Capability, str]] = {
-    ("wechat", "ComWechat"): {Capability.KICK: "wx.delete_groupmember"},
+# Vendor extensions: (platform, impl) → {capability: (action, params builder)}.
+# ComWeChatBotClient documents wx.delete_groupmember(group_id, user_list).
+Params = Callable[[str, str], dict[str, Any]]
+VENDOR: dict[tuple[str, str], dict[Capability, tuple[str, Params]]] = {
+    ("wechat", "ComWechat"): {
+        Capability.KICK: (
+            "wx.delete_groupmember",
+            lambda group, user: {"group_id": group, "user_list": [user]},
+        ),
+    },
 }
+# What a platform cannot do whatever the implementation: WeChat does not let a
+# bot take back other members' messages.
+PLATFORM_LACKS: dict[str, frozenset[Capability]] = {
+    "wechat": frozenset({Capability.RECALL}),
+}
+
+
+def capabilities_of(platform: str, impl: str) -> frozenset[Capability]:
+    vendor = frozenset(VENDOR.get((platform, impl), {}))
+    return (_STANDARD | vendor) - PLATFORM_LACKS.get(platform, frozenset())
 
 
 def prefix_for(platform: str) -> str:
@@ -46,7 +64,7 @@ class OneBotV12Port(BasePort):
         self.bot = bot
         self.platform = prefix_for(bot.platform)
         self.vendor = VENDOR.get((bot.platform, bot.impl), {})
-        self.capabilities = _STANDARD | frozenset(self.vendor)
+        self.capabilities = capabilities_of(bot.platform, bot.impl)
 
     async def send_group(
         self, group: str, text: str, *, mention: str | None = None
@@ -75,6 +93,7 @@ class OneBotV12Port(BasePort):
         return _message_id(result)
 
     async def recall(self, message_id: str, *, group: str | None = None) -> None:
+        self._need(Capability.RECALL)
         await self._call(
             "delete_message", lambda: self.bot.delete_message(message_id=message_id)
         )
@@ -102,10 +121,11 @@ class OneBotV12Port(BasePort):
         )
 
     async def _vendor(self, capability: Capability, group: str, user: str, **extra):
-        action = self.vendor.get(capability)
-        if action is None:
+        found = self.vendor.get(capability)
+        if found is None:
             raise NotSupported(capability, self.platform)
-        params = {"group_id": self._raw(group), "user_id": self._raw(user), **extra}
+        action, build = found
+        params = {**build(self._raw(group), self._raw(user)), **extra}
         await self._call(action, lambda: self.bot.call_api(action, **params))
 
 

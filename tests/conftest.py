@@ -19,6 +19,49 @@ os.environ["LINLI_DATA_DIR"] = _data
 os.environ["LINLI_CONFIG"] = str(ROOT / "tests/fixtures/linli.test.yaml")
 os.environ.pop("LINLI_DATABASE_URL", None)
 
+# With LINLI_TEST_DATABASE_URL=postgres://…/db the whole suite (but the e2e
+# processes, which keep their own SQLite files) runs on a fresh PostgreSQL
+# database created here and dropped at the end.
+PG_URL = os.environ.get("LINLI_TEST_DATABASE_URL", "").replace(
+    "postgresql://", "postgres://", 1
+)
+_pg_database: str | None = None
+
+
+async def _pg(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_URL.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+if PG_URL:
+    import asyncio
+    import uuid
+
+    _pg_database = f"linli_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_pg(f'CREATE DATABASE "{_pg_database}"'))
+    os.environ["LINLI_DATABASE_URL"] = f"{PG_URL.rsplit('/', 1)[0]}/{_pg_database}"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _pg_database:
+        import asyncio
+
+        asyncio.run(_pg(f'DROP DATABASE IF EXISTS "{_pg_database}" WITH (FORCE)'))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if _pg_database:
+        return (
+            f"linli database: PostgreSQL {_pg_database} (from LINLI_TEST_DATABASE_URL)"
+        )
+    return "linli database: SQLite (set LINLI_TEST_DATABASE_URL for PostgreSQL)"
+
+
 SUPERUSER = "qq:99"
 
 

@@ -1,0 +1,315 @@
+"""The end-to-end harness: the real linli process and a fake OneBot v11 implementation.
+
+``LinliProcess`` starts ``python bot.py`` on a free port with its own data dir,
+config and token. ``OneBotV11`` connects to it over a real WebSocket the way
+NapCat does (``X-Self-ID``, ``Authorization: Bearer``), sends raw JSON events,
+answers the bot's API calls and records them for assertions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+
+ROOT = Path(__file__).resolve().parents[2]
+SELF_ID = 10000
+Responder = Callable[[str, dict[str, Any]], Any]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LinliProcess:
+    """One run of ``bot.py``; ``start()`` again after ``kill()`` is a restart."""
+
+    workdir: Path
+    token: str = "e2e-secret"
+    config_text: str | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[bytes] | None = None
+    runs: int = 0
+
+    @property
+    def config_path(self) -> Path:
+        return self.workdir / "linli.yaml"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.workdir / "data"
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite://{self.data_dir / 'linli.sqlite3'}"
+
+    def log_path(self, run: int | None = None) -> Path:
+        return self.workdir / f"bot-{self.runs if run is None else run}.log"
+
+    def log(self) -> str:
+        path = self.log_path()
+        return (
+            path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+        )
+
+    def url(self, version: str = "v11") -> str:
+        return f"ws://127.0.0.1:{self.port}/onebot/{version}/ws"
+
+    def _environ(self) -> dict[str, str]:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("LINLI_", "ONEBOT_")) and k not in {"HOST", "PORT"}
+        }
+        env.update(
+            HOST="127.0.0.1",
+            PORT=str(self.port),
+            ONEBOT_ACCESS_TOKEN=self.token,
+            LINLI_CONFIG=str(self.config_path),
+            LINLI_DATA_DIR=str(self.data_dir),
+            SUPERUSERS='["qq:99"]',
+            LOG_LEVEL="DEBUG",
+            PYTHONUNBUFFERED="1",
+        )
+        env.update(self.env)
+        return env
+
+    def launch(self) -> subprocess.Popen[bytes]:
+        """Start the process without waiting for it to listen."""
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        if self.config_text is not None and not self.config_path.exists():
+            self.config_path.write_text(self.config_text, encoding="utf-8")
+        self.runs += 1
+        log = self.log_path().open("wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "bot.py")],
+            cwd=self.workdir,
+            env=self._environ(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        return self.proc
+
+    async def start(self, timeout: float = 40.0) -> None:
+        proc = self.launch()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(
+                    f"linli exited with {proc.returncode}:\n{self.log()}"
+                )
+            if "Application startup complete" in self.log():
+                return
+            await asyncio.sleep(0.1)
+        self.kill()
+        raise TimeoutError(f"linli did not start in {timeout}s:\n{self.log()}")
+
+    async def wait_exit(self, timeout: float = 40.0) -> int:
+        assert self.proc is not None
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None:
+            if time.monotonic() > deadline:
+                self.kill()
+                raise TimeoutError(f"linli did not exit:\n{self.log()}")
+            await asyncio.sleep(0.1)
+        return self.proc.returncode
+
+    def kill(self) -> None:
+        """Kill -9: what a crash or a power cut does."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    async def stop(self) -> None:
+        """A clean stop (Ctrl+C)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                await self.wait_exit(15)
+            except TimeoutError:
+                self.kill()
+
+    def connect(
+        self, **kwargs: Any
+    ) -> contextlib.AbstractAsyncContextManager[OneBotV11]:
+        """Connect as NapCat would; ``token=`` overrides the right one."""
+        kwargs.setdefault("token", self.token)
+        return OneBotV11.session(self.url("v11"), **kwargs)
+
+
+def ok(data: Any = None) -> dict[str, Any]:
+    return {"status": "ok", "retcode": 0, "data": data}
+
+
+def default_responder(action: str, params: dict[str, Any]) -> Any:
+    """What NapCat answers, closely enough for linli."""
+    if action in {"send_msg", "send_group_msg", "send_private_msg"}:
+        return ok({"message_id": next(_sent_ids)})
+    if action == "get_group_member_info":
+        return ok(
+            {
+                "group_id": params.get("group_id"),
+                "user_id": params.get("user_id"),
+                "nickname": "nick",
+                "card": "",
+                "role": "member",
+            }
+        )
+    return ok(None)
+
+
+_sent_ids = itertools.count(900001)
+_message_ids = itertools.count(1)
+
+
+@dataclass
+class ApiCall:
+    action: str
+    params: dict[str, Any]
+
+
+class OneBotV11:
+    """A OneBot v11 implementation as seen by linli: events in, API calls out."""
+
+    def __init__(self, ws: ClientConnection, responder: Responder, self_id: int):
+        self.ws = ws
+        self.responder = responder
+        self.self_id = self_id
+        self.calls: list[ApiCall] = []
+        self._new_call = asyncio.Condition()
+        self._reader = asyncio.create_task(self._read())
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def session(
+        cls,
+        url: str,
+        *,
+        token: str | None,
+        self_id: int = SELF_ID,
+        responder: Responder = default_responder,
+    ) -> AsyncIterator[OneBotV11]:
+        headers = {"X-Self-ID": str(self_id), "X-Client-Role": "Universal"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        async with connect(url, additional_headers=headers) as ws:
+            client = cls(ws, responder, self_id)
+            await client.send(
+                {
+                    "time": int(time.time()),
+                    "self_id": self_id,
+                    "post_type": "meta_event",
+                    "meta_event_type": "lifecycle",
+                    "sub_type": "connect",
+                }
+            )
+            try:
+                yield client
+            finally:
+                client._reader.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await client._reader
+
+    async def send(self, payload: dict[str, Any]) -> None:
+        await self.ws.send(json.dumps(payload, ensure_ascii=False))
+
+    async def _read(self) -> None:
+        async for raw in self.ws:
+            request = json.loads(raw)
+            call = ApiCall(request["action"], request.get("params") or {})
+            answer = dict(self.responder(call.action, call.params))
+            answer["echo"] = request.get("echo")
+            await self.ws.send(json.dumps(answer, ensure_ascii=False))
+            async with self._new_call:
+                self.calls.append(call)
+                self._new_call.notify_all()
+
+    async def expect_call(
+        self,
+        action: str | set[str],
+        *,
+        where: Callable[[ApiCall], bool] = lambda call: True,
+        timeout: float = 10.0,
+        after: int = 0,
+    ) -> ApiCall:
+        """The first call (from index ``after``) of ``action`` matching ``where``."""
+        actions = {action} if isinstance(action, str) else action
+
+        def find() -> ApiCall | None:
+            for call in self.calls[after:]:
+                if call.action in actions and where(call):
+                    return call
+            return None
+
+        async with self._new_call:
+            await asyncio.wait_for(
+                self._new_call.wait_for(lambda: find() is not None), timeout
+            )
+        found = find()
+        assert found is not None
+        return found
+
+    async def group_message(
+        self,
+        text: str,
+        *,
+        group: int = 1000,
+        user: int = 42,
+        card: str = "3-2-201 张三",
+        role: str = "member",
+        message_id: int | None = None,
+    ) -> int:
+        """Send a group message as NapCat reports it; returns its message id."""
+        mid = message_id if message_id is not None else next(_message_ids)
+        await self.send(
+            {
+                "time": int(time.time()),
+                "self_id": self.self_id,
+                "post_type": "message",
+                "message_type": "group",
+                "sub_type": "normal",
+                "message_id": mid,
+                "group_id": group,
+                "user_id": user,
+                "anonymous": None,
+                "message": [{"type": "text", "data": {"text": text}}],
+                "raw_message": text,
+                "font": 14,
+                "sender": {
+                    "user_id": user,
+                    "nickname": "nick",
+                    "card": card,
+                    "role": role,
+                },
+                "message_format": "array",
+            }
+        )
+        return mid
+
+
+def text_of(call: ApiCall) -> str:
+    """The plain text of a send call's ``message`` (array or string form)."""
+    message = call.params.get("message")
+    if isinstance(message, str):
+        return message
+    return "".join(
+        seg["data"].get("text", "") for seg in message or [] if seg["type"] == "text"
+    )

@@ -1,0 +1,370 @@
+"""adapters.onebot_v11.OneBotV11Port against a nonebug fake v11 bot.
+
+Each test asserts the exact OneBot v11 action and parameters the port sends,
+and how the port maps results and failures back to linli's terms.
+"""
+
+from __future__ import annotations
+
+import pytest
+from nonebot.adapters.onebot.v11 import (
+    ActionFailed,
+    Adapter,
+    ApiNotAvailable,
+    Bot,
+    Message,
+    MessageSegment,
+    NetworkError,
+)
+from nonebug import App
+
+from tests.events import SELF_ID, group_message, private_message
+
+
+def _bot(ctx) -> Bot:
+    import nonebot
+
+    adapter = nonebot.get_adapter(Adapter)
+    return ctx.create_bot(base=Bot, adapter=adapter, self_id=SELF_ID)
+
+
+def _port(bot: Bot, platform: str = "qq"):
+    from adapters.onebot_v11 import OneBotV11Port
+
+    return OneBotV11Port(bot, platform)
+
+
+# ---- sending -------------------------------------------------------------
+
+
+async def test_send_group_plain_text(app: App) -> None:
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "send_group_msg",
+            {"group_id": 1000, "message": Message("大家好")},
+            result={"message_id": 321},
+        )
+        assert await port.send_group("qq:1000", "大家好") == "321"
+
+
+async def test_send_group_with_mention(app: App) -> None:
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        expected = MessageSegment.at(42) + " " + "请补充门牌号"
+        ctx.should_call_api(
+            "send_group_msg",
+            {"group_id": 1000, "message": expected},
+            result={"message_id": 5},
+        )
+        assert await port.send_group("qq:1000", "请补充门牌号", mention="qq:42") == "5"
+
+
+async def test_send_group_without_message_id_in_result(app: App) -> None:
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "send_group_msg",
+            {"group_id": 1000, "message": Message("hi")},
+            result=None,
+        )
+        assert await port.send_group("qq:1000", "hi") is None
+
+
+async def test_send_private(app: App) -> None:
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "send_private_msg",
+            {"user_id": 42, "message": Message("你好")},
+            result={"message_id": 9},
+        )
+        assert await port.send_private("qq:42", "你好") == "9"
+
+
+async def test_recall_sends_int_message_id(app: App) -> None:
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api("delete_msg", {"message_id": 123456}, result=None)
+        await port.recall("123456", group="qq:1000")
+
+
+# ---- moderation ----------------------------------------------------------
+
+
+async def test_mute(app: App) -> None:
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "set_group_ban",
+            {"group_id": 1000, "user_id": 42, "duration": 600},
+            result=None,
+        )
+        await port.mute("qq:1000", "qq:42", 600)
+
+
+async def test_unmute_is_ban_of_zero_seconds(app: App) -> None:
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "set_group_ban",
+            {"group_id": 1000, "user_id": 42, "duration": 0},
+            result=None,
+        )
+        await port.unmute("qq:1000", "qq:42")
+
+
+@pytest.mark.parametrize("block", [False, True])
+async def test_kick(app: App, block: bool) -> None:
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "set_group_kick",
+            {"group_id": 1000, "user_id": 42, "reject_add_request": block},
+            result=None,
+        )
+        await port.kick("qq:1000", "qq:42", block=block)
+
+
+# ---- member info ---------------------------------------------------------
+
+
+async def test_member_maps_card_nickname_and_role(app: App) -> None:
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "get_group_member_info",
+            {"group_id": 1000, "user_id": 42, "no_cache": False},
+            result={
+                "group_id": 1000,
+                "user_id": 42,
+                "nickname": "nick",
+                "card": "3-2-201 张三",
+                "role": "admin",
+            },
+        )
+        member = await port.member("qq:1000", "qq:42")
+    assert member.user == "qq:42"
+    assert member.nickname == "nick"
+    assert member.card == "3-2-201 张三"
+    assert member.role == "admin"
+    assert member.display_name == "3-2-201 张三"
+
+
+@pytest.mark.parametrize(
+    ("raw_role", "role"),
+    [("owner", "owner"), ("member", "member"), ("", None), (None, None)],
+)
+async def test_member_role_and_empty_card(app: App, raw_role, role) -> None:
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "get_group_member_info",
+            {"group_id": 1000, "user_id": 42, "no_cache": False},
+            result={"user_id": 42, "nickname": "nick", "card": "", "role": raw_role},
+        )
+        member = await port.member("qq:1000", "qq:42")
+    assert member.role == role
+    assert member.card == ""
+    assert member.display_name == "nick"
+
+
+# ---- capabilities and ids ------------------------------------------------
+
+
+async def test_capabilities_cover_every_capability(app: App) -> None:
+    from adapters import Capability, capability_table, port_for
+    from adapters.onebot_v11 import OneBotV11Port
+
+    async with app.test_api() as ctx:
+        bot = _bot(ctx)
+        port = port_for(bot)
+        assert isinstance(port, OneBotV11Port)
+        assert port.platform == "qq"
+        assert port.capabilities == frozenset(Capability)
+        assert all(port.can(capability) for capability in Capability)
+        assert port_for(bot, v11_platform="wx").platform == "wx"
+    assert capability_table()["OneBot v11"] == frozenset(Capability)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda port: port.send_group("wx:1000", "hi"),
+        lambda port: port.send_group("qq:1000", "hi", mention="wx:42"),
+        lambda port: port.send_private("tg:42", "hi"),
+        lambda port: port.mute("qq:1000", "wx:42", 60),
+        lambda port: port.unmute("wx:1000", "qq:42"),
+        lambda port: port.kick("wx:1000", "qq:42"),
+        lambda port: port.member("qq:1000", "wx:42"),
+        lambda port: port.send_group("1000", "no platform prefix"),
+    ],
+)
+async def test_ids_of_another_platform_raise_value_error(app: App, call) -> None:
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        with pytest.raises(ValueError):
+            await call(port)
+        # and nothing reached the platform (the context fails on leftovers
+        # only; an unexpected call would fail in got_call_api)
+
+
+async def test_platform_prefix_override_and_text_ids(app: App) -> None:
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx), "wx")
+        ctx.should_call_api(
+            "send_group_msg",
+            {"group_id": 1000, "message": Message("hi")},
+            result={"message_id": 1},
+        )
+        assert await port.send_group("wx:1000", "hi") == "1"
+        # bridges that use string ids keep them as strings
+        ctx.should_call_api(
+            "send_group_msg",
+            {
+                "group_id": "abc@chatroom",
+                "message": MessageSegment.at("wxid_a") + " " + "hi",
+            },
+            result=None,
+        )
+        await port.send_group("wx:abc@chatroom", "hi", mention="wx:wxid_a")
+        with pytest.raises(ValueError):
+            await port.send_group("qq:1000", "hi")
+
+
+# ---- error mapping -------------------------------------------------------
+
+
+async def test_refusal_is_a_platform_error_not_retryable(app: App) -> None:
+    from adapters import PlatformError
+
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        failure = ActionFailed(retcode=100, message="bot is not admin")
+        ctx.should_call_api(
+            "set_group_ban",
+            {"group_id": 1000, "user_id": 42, "duration": 600},
+            exception=failure,
+        )
+        with pytest.raises(PlatformError) as caught:
+            await port.mute("qq:1000", "qq:42", 600)
+    error = caught.value
+    assert error.action == "set_group_ban"
+    assert error.retryable is False
+    assert "bot is not admin" in error.reason
+    assert error.__cause__ is failure
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        {"retcode": 1200, "message": "发送消息过于频繁", "wording": "操作太频繁"},
+        {"retcode": 100, "message": "rate limited, try later"},
+        {"retcode": 100, "message": "Too Many Requests"},
+        {"retcode": 100, "message": "账号被风控"},
+    ],
+)
+async def test_rate_limit_is_retryable(app: App, info: dict) -> None:
+    from adapters import PlatformError
+
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "send_group_msg",
+            {"group_id": 1000, "message": Message("hi")},
+            exception=ActionFailed(**info),
+        )
+        with pytest.raises(PlatformError) as caught:
+            await port.send_group("qq:1000", "hi")
+    assert caught.value.action == "send_group_msg"
+    assert caught.value.retryable is True
+
+
+async def test_refusal_mentioning_operate_is_not_retryable(app: App) -> None:
+    from adapters import PlatformError
+
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "set_group_kick",
+            {"group_id": 1000, "user_id": 42, "reject_add_request": False},
+            exception=ActionFailed(
+                retcode=100, message="cannot operate on the group owner"
+            ),
+        )
+        with pytest.raises(PlatformError) as caught:
+            await port.kick("qq:1000", "qq:42")
+    assert caught.value.retryable is False
+
+
+@pytest.mark.parametrize(
+    "exception", [NetworkError("timeout"), NetworkError(), ApiNotAvailable()]
+)
+async def test_network_failure_is_retryable(app: App, exception) -> None:
+    from adapters import PlatformError
+
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api("delete_msg", {"message_id": 7}, exception=exception)
+        with pytest.raises(PlatformError) as caught:
+            await port.recall("7")
+    assert caught.value.action == "delete_msg"
+    assert caught.value.retryable is True
+    assert caught.value.reason
+
+
+# ---- event info ----------------------------------------------------------
+
+
+async def test_event_info_group_message(app: App) -> None:
+    from adapters import EventInfo, event_info
+
+    event = group_message(
+        "/help", group=1000, user=42, card="3-2-201 张三", role="admin"
+    )
+    async with app.test_api() as ctx:
+        info = event_info(_bot(ctx), event)
+    assert info == EventInfo(
+        platform="qq",
+        self_id=SELF_ID,
+        user="qq:42",
+        group="qq:1000",
+        message_id=str(event.message_id),
+        display_name="3-2-201 张三",
+        sender_role="admin",
+        to_me=False,
+    )
+
+
+async def test_event_info_group_message_without_card_uses_nickname() -> None:
+    from adapters.onebot_v11 import event_info
+
+    info = event_info(group_message("hi", card="", role="owner"), "qq")
+    assert info.display_name == "nick"
+    assert info.sender_role == "owner"
+
+
+async def test_event_info_private_message(app: App) -> None:
+    from adapters import event_info
+
+    event = private_message("hello", user=42)
+    async with app.test_api() as ctx:
+        info = event_info(_bot(ctx), event)
+    assert info is not None
+    assert info.user == "qq:42"
+    assert info.group is None
+    assert info.sender_role is None
+    assert info.display_name == "nick"
+    assert info.to_me is True
+
+
+async def test_event_info_platform_prefix_override(app: App) -> None:
+    from adapters import event_info
+
+    event = group_message("hi", group=1000, user=42)
+    async with app.test_api() as ctx:
+        info = event_info(_bot(ctx), event, v11_platform="wx")
+    assert info is not None
+    assert info.platform == "wx"
+    assert info.group == "wx:1000"
+    assert info.user == "wx:42"
