@@ -11,6 +11,8 @@ from . import onebot_v11, onebot_v12
 from .port import (
     Capability,
     EventInfo,
+    JoinRequest,
+    MemberChange,
     MemberInfo,
     NotSupported,
     PlatformError,
@@ -23,6 +25,8 @@ from .port import (
 __all__ = [
     "Capability",
     "EventInfo",
+    "JoinRequest",
+    "MemberChange",
     "MemberInfo",
     "NotSupported",
     "PlatformError",
@@ -30,6 +34,8 @@ __all__ = [
     "PortError",
     "capability_table",
     "event_info",
+    "join_request",
+    "member_change",
     "port_for",
     "qualify",
     "split_id",
@@ -51,6 +57,26 @@ def event_info(bot: Bot, event: Event, *, v11_platform: str = "qq") -> EventInfo
         return onebot_v11.event_info(event, v11_platform)
     if isinstance(event, v12.MessageEvent) and isinstance(bot, v12.Bot):
         return onebot_v12.event_info(event, bot)
+    return None
+
+
+def member_change(
+    bot: Bot, event: Event, *, v11_platform: str = "qq"
+) -> MemberChange | None:
+    """A join or leave notice in linli's terms; None for other events."""
+    if isinstance(event, v11.Event):
+        return onebot_v11.member_change(event, v11_platform)
+    if isinstance(event, v12.Event) and isinstance(bot, v12.Bot):
+        return onebot_v12.member_change(event, bot)
+    return None
+
+
+def join_request(
+    bot: Bot, event: Event, *, v11_platform: str = "qq"
+) -> JoinRequest | None:
+    """A request to join a group; None for other events (and on OneBot v12)."""
+    if isinstance(event, v11.Event):
+        return onebot_v11.join_request(event, v11_platform)
     return None
 
 

@@ -49,6 +49,14 @@ class BasePort:
             raise ValueError(f"{qualified!r} is not a {self.platform} id")
         return raw
 
+    async def answer_join(self, request: Any, approve: bool, reason: str = "") -> None:
+        raise NotSupported(Capability.JOIN_REQUESTS, self.platform)
+
+    async def upload_file(
+        self, path: str, name: str, *, group: str | None = None, user: str | None = None
+    ) -> None:
+        raise NotSupported(Capability.UPLOAD_FILE, self.platform)
+
     async def _call(self, action: str, call: Callable[[], Awaitable[T]]) -> T:
         try:
             return await call()

@@ -6,16 +6,30 @@ from typing import Any
 
 from nonebot.adapters.onebot.v11 import (
     Bot,
+    Event,
+    GroupDecreaseNoticeEvent,
+    GroupIncreaseNoticeEvent,
     GroupMessageEvent,
+    GroupRequestEvent,
     Message,
     MessageEvent,
     MessageSegment,
 )
 
 from .base import BasePort, number_or_text
-from .port import Capability, EventInfo, MemberInfo, PlatformRole, qualify
+from .port import (
+    Capability,
+    EventInfo,
+    JoinRequest,
+    MemberChange,
+    MemberInfo,
+    PlatformRole,
+    Segment,
+    SegmentKind,
+    qualify,
+)
 
-CAPABILITIES = frozenset(Capability)
+CAPABILITIES = frozenset(Capability)  # NapCat, Lagrange, go-cqhttp do all
 _ROLES: dict[str, PlatformRole] = {
     "owner": "owner",
     "admin": "admin",
@@ -30,9 +44,16 @@ class OneBotV11Port(BasePort):
         self.capabilities = CAPABILITIES
 
     async def send_group(
-        self, group: str, text: str, *, mention: str | None = None
+        self,
+        group: str,
+        text: str,
+        *,
+        mention: str | None = None,
+        reply_to: str | None = None,
     ) -> str | None:
         message = Message()
+        if reply_to is not None:
+            message += MessageSegment.reply(number_or_text(reply_to))
         if mention is not None:
             message += MessageSegment.at(number_or_text(self._raw(mention))) + " "
         message += text
@@ -89,11 +110,80 @@ class OneBotV11Port(BasePort):
             role=_ROLES.get(str(info.get("role") or "")),
         )
 
+    async def answer_join(
+        self, request: JoinRequest, approve: bool, reason: str = ""
+    ) -> None:
+        await self._call(
+            "set_group_add_request",
+            lambda: self.bot.set_group_add_request(
+                flag=request.flag,
+                sub_type=request.sub_type,
+                approve=approve,
+                reason=reason,
+            ),
+        )
+
+    async def upload_file(
+        self, path: str, name: str, *, group: str | None = None, user: str | None = None
+    ) -> None:
+        """Put a file into a group's files, or send it to a user (NapCat, go-cqhttp)."""
+        if group is not None:
+            g = number_or_text(self._raw(group))
+            await self._call(
+                "upload_group_file",
+                lambda: self.bot.upload_group_file(group_id=g, file=path, name=name),
+            )
+        elif user is not None:
+            u = number_or_text(self._raw(user))
+            await self._call(
+                "upload_private_file",
+                lambda: self.bot.upload_private_file(user_id=u, file=path, name=name),
+            )
+        else:
+            raise ValueError("upload_file needs a group or a user")
+
 
 def _message_id(result: Any) -> str | None:
     if isinstance(result, dict) and result.get("message_id") is not None:
         return str(result["message_id"])
     return None
+
+
+_KINDS: dict[str, SegmentKind] = {
+    "text": "text",
+    "image": "image",
+    "face": "face",
+    "mface": "face",
+    "dice": "face",
+    "rps": "face",
+    "reply": "reply",
+    "json": "card",
+    "xml": "card",
+    "share": "card",
+    "contact": "card",
+    "location": "card",
+    "music": "card",
+    "miniapp": "card",
+    "forward": "forward",
+    "node": "forward",
+    "file": "file",
+    "record": "voice",
+    "video": "video",
+}
+
+
+def segments(message: Message) -> tuple[Segment, ...]:
+    out = []
+    for seg in message:
+        if seg.type == "at":
+            qq = str(seg.data.get("qq", ""))
+            if qq == "all":
+                out.append(Segment("mention_all", "at", dict(seg.data)))
+            else:
+                out.append(Segment("mention", "at", {**seg.data, "user": qq}))
+            continue
+        out.append(Segment(_KINDS.get(seg.type, "other"), seg.type, dict(seg.data)))
+    return tuple(out)
 
 
 def event_info(event: MessageEvent, platform: str) -> EventInfo:
@@ -103,6 +193,7 @@ def event_info(event: MessageEvent, platform: str) -> EventInfo:
     if isinstance(event, GroupMessageEvent):
         group = qualify(platform, event.group_id)
         role = _ROLES.get(sender.role or "")
+    message = event.original_message
     return EventInfo(
         platform=platform,
         self_id=str(event.self_id),
@@ -112,4 +203,36 @@ def event_info(event: MessageEvent, platform: str) -> EventInfo:
         display_name=sender.card or sender.nickname or str(event.user_id),
         sender_role=role,
         to_me=event.to_me,
+        text=message.extract_plain_text(),
+        segments=segments(message),
     )
+
+
+def member_change(event: Event, platform: str) -> MemberChange | None:
+    if isinstance(event, GroupIncreaseNoticeEvent | GroupDecreaseNoticeEvent):
+        joined = isinstance(event, GroupIncreaseNoticeEvent)
+        operator = event.operator_id
+        return MemberChange(
+            platform=platform,
+            self_id=str(event.self_id),
+            group=qualify(platform, event.group_id),
+            user=qualify(platform, event.user_id),
+            operator=qualify(platform, operator) if operator else None,
+            joined=joined,
+            kicked=not joined and event.sub_type in {"kick", "kick_me"},
+        )
+    return None
+
+
+def join_request(event: Event, platform: str) -> JoinRequest | None:
+    if isinstance(event, GroupRequestEvent) and event.sub_type == "add":
+        return JoinRequest(
+            platform=platform,
+            self_id=str(event.self_id),
+            group=qualify(platform, event.group_id),
+            user=qualify(platform, event.user_id),
+            comment=event.comment or "",
+            flag=event.flag,
+            sub_type=event.sub_type,
+        )
+    return None

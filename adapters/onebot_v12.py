@@ -11,6 +11,9 @@ from typing import Any
 
 from nonebot.adapters.onebot.v12 import (
     Bot,
+    Event,
+    GroupMemberDecreaseEvent,
+    GroupMemberIncreaseEvent,
     GroupMessageEvent,
     Message,
     MessageEvent,
@@ -18,7 +21,16 @@ from nonebot.adapters.onebot.v12 import (
 )
 
 from .base import BasePort
-from .port import Capability, EventInfo, MemberInfo, NotSupported, qualify
+from .port import (
+    Capability,
+    EventInfo,
+    MemberChange,
+    MemberInfo,
+    NotSupported,
+    Segment,
+    SegmentKind,
+    qualify,
+)
 
 # OneBot v12 platform names → linli's id prefixes
 PLATFORM_PREFIX = {"qq": "qq", "wechat": "wx", "telegram": "tg"}
@@ -67,9 +79,16 @@ class OneBotV12Port(BasePort):
         self.capabilities = capabilities_of(bot.platform, bot.impl)
 
     async def send_group(
-        self, group: str, text: str, *, mention: str | None = None
+        self,
+        group: str,
+        text: str,
+        *,
+        mention: str | None = None,
+        reply_to: str | None = None,
     ) -> str | None:
         message = Message()
+        if reply_to is not None:
+            message += MessageSegment.reply(reply_to)
         if mention is not None:
             message += MessageSegment.mention(self._raw(mention)) + " "
         message += text
@@ -135,11 +154,41 @@ def _message_id(result: Any) -> str | None:
     return None
 
 
+_KINDS: dict[str, SegmentKind] = {
+    "text": "text",
+    "image": "image",
+    "reply": "reply",
+    "file": "file",
+    "voice": "voice",
+    "audio": "voice",
+    "video": "video",
+    "location": "card",
+    "wx.emoji": "face",
+    "wx.link": "card",
+    "wx.app": "card",
+}
+
+
+def segments(message: Message) -> tuple[Segment, ...]:
+    out = []
+    for seg in message:
+        if seg.type == "mention":
+            user = str(seg.data.get("user_id", ""))
+            out.append(Segment("mention", seg.type, {**seg.data, "user": user}))
+        elif seg.type == "mention_all":
+            out.append(Segment("mention_all", seg.type, dict(seg.data)))
+        else:
+            kind = _KINDS.get(seg.type, "other")
+            out.append(Segment(kind, seg.type, dict(seg.data)))
+    return tuple(out)
+
+
 def event_info(event: MessageEvent, bot: Bot) -> EventInfo:
     platform = prefix_for(bot.platform)
     group = None
     if isinstance(event, GroupMessageEvent):
         group = qualify(platform, event.group_id)
+    message = event.original_message
     return EventInfo(
         platform=platform,
         self_id=str(event.self.user_id),
@@ -149,4 +198,23 @@ def event_info(event: MessageEvent, bot: Bot) -> EventInfo:
         display_name=str(event.user_id),
         sender_role=None,
         to_me=event.to_me,
+        text=message.extract_plain_text(),
+        segments=segments(message),
     )
+
+
+def member_change(event: Event, bot: Bot) -> MemberChange | None:
+    if isinstance(event, GroupMemberIncreaseEvent | GroupMemberDecreaseEvent):
+        platform = prefix_for(bot.platform)
+        joined = isinstance(event, GroupMemberIncreaseEvent)
+        operator = event.operator_id
+        return MemberChange(
+            platform=platform,
+            self_id=str(event.self.user_id),
+            group=qualify(platform, event.group_id),
+            user=qualify(platform, event.user_id),
+            operator=qualify(platform, operator) if operator else None,
+            joined=joined,
+            kicked=not joined and event.sub_type == "kick",
+        )
+    return None

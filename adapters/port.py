@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 
 class Capability(StrEnum):
@@ -24,6 +24,8 @@ class Capability(StrEnum):
     KICK = "kick"
     MEMBER_INFO = "member_info"
     MEMBER_ROLE = "member_role"
+    JOIN_REQUESTS = "join_requests"
+    UPLOAD_FILE = "upload_file"
 
 
 class PortError(Exception):
@@ -66,6 +68,20 @@ class MemberInfo:
         return self.card or self.nickname
 
 
+# linli's names for message segment kinds, whatever the adapter calls them
+SegmentKind = Literal[
+    "text", "image", "face", "mention", "mention_all", "reply", "card", "forward",
+    "file", "voice", "video", "other",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Segment:
+    kind: SegmentKind
+    raw_type: str
+    data: dict[str, Any]
+
+
 @dataclass(frozen=True)
 class EventInfo:
     """Who said what where, in linli's terms, for any adapter's message event."""
@@ -78,6 +94,64 @@ class EventInfo:
     display_name: str
     sender_role: PlatformRole | None
     to_me: bool
+    text: str = ""
+    segments: tuple[Segment, ...] = ()
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(seg.kind for seg in self.segments)
+
+    @property
+    def mentions(self) -> tuple[str, ...]:
+        """Qualified ids of the members mentioned (``@``)."""
+        return tuple(
+            qualify(self.platform, seg.data["user"])
+            for seg in self.segments
+            if seg.kind == "mention"
+        )
+
+    @property
+    def mentions_all(self) -> bool:
+        return "mention_all" in self.kinds
+
+    @property
+    def images(self) -> tuple[str, ...]:
+        """URLs (or file ids) of the images in the message."""
+        return tuple(
+            str(seg.data.get("url") or seg.data.get("file") or seg.data.get("file_id"))
+            for seg in self.segments
+            if seg.kind == "image"
+        )
+
+    @property
+    def from_self(self) -> bool:
+        return self.user == qualify(self.platform, self.self_id)
+
+
+@dataclass(frozen=True)
+class MemberChange:
+    """Someone joined or left a group."""
+
+    platform: str
+    self_id: str
+    group: str
+    user: str
+    operator: str | None
+    joined: bool
+    kicked: bool = False
+
+
+@dataclass(frozen=True)
+class JoinRequest:
+    """Someone asks to join a group; answer with ``port.answer_join``."""
+
+    platform: str
+    self_id: str
+    group: str
+    user: str
+    comment: str
+    flag: str
+    sub_type: str
 
 
 def qualify(platform: str, raw: str | int) -> str:
@@ -99,7 +173,12 @@ class Port(Protocol):
     def can(self, capability: Capability) -> bool: ...
 
     async def send_group(
-        self, group: str, text: str, *, mention: str | None = None
+        self,
+        group: str,
+        text: str,
+        *,
+        mention: str | None = None,
+        reply_to: str | None = None,
     ) -> str | None: ...
 
     async def send_private(self, user: str, text: str) -> str | None: ...
@@ -113,3 +192,11 @@ class Port(Protocol):
     async def kick(self, group: str, user: str, *, block: bool = False) -> None: ...
 
     async def member(self, group: str, user: str) -> MemberInfo: ...
+
+    async def answer_join(
+        self, request: JoinRequest, approve: bool, reason: str = ""
+    ) -> None: ...
+
+    async def upload_file(
+        self, path: str, name: str, *, group: str | None = None, user: str | None = None
+    ) -> None: ...

@@ -19,9 +19,19 @@ def _bot(ctx) -> Bot:
 
 
 def _help_text(locale: str) -> str:
+    """The header, then each loaded linli plugin's help (by plugin id), core first."""
+    from nonebot import get_loaded_plugins
+
     from plugins.core import t
 
-    return t(locale, "core.help.header") + "\n" + t(locale, "core.help.usage")
+    keys = [
+        p.metadata.extra["linli"]["help"]
+        for p in sorted(get_loaded_plugins(), key=lambda p: p.id_)
+        if p.metadata and (p.metadata.extra or {}).get("linli")
+    ]
+    assert "core.help.usage" in keys
+    body = "\n\n".join(t(locale, key) for key in keys)
+    return t(locale, "core.help.header") + "\n" + body
 
 
 async def test_help_lists_core_commands_in_group_language(app: App) -> None:

@@ -318,6 +318,7 @@ async def test_network_failure_is_retryable(app: App, exception) -> None:
 
 async def test_event_info_group_message(app: App) -> None:
     from adapters import EventInfo, event_info
+    from adapters.port import Segment
 
     event = group_message(
         "/help", group=1000, user=42, card="3-2-201 张三", role="admin"
@@ -333,7 +334,34 @@ async def test_event_info_group_message(app: App) -> None:
         display_name="3-2-201 张三",
         sender_role="admin",
         to_me=False,
+        text="/help",
+        segments=(Segment("text", "text", {"text": "/help"}),),
     )
+
+
+async def test_event_info_segments_mentions_cards_and_images() -> None:
+    from nonebot.adapters.onebot.v11 import Message, MessageSegment
+
+    from adapters.onebot_v11 import event_info
+
+    message = Message(
+        [
+            MessageSegment.at(7),
+            MessageSegment.at("all"),
+            MessageSegment.text(" 看这里 "),
+            MessageSegment.image("https://img.example/1.jpg"),
+            MessageSegment.json('{"app":"com.tencent.miniapp"}'),
+        ]
+    )
+    event = group_message("x")
+    event = event.model_copy(update={"message": message, "original_message": message})
+    info = event_info(event, "qq")
+    assert info.mentions == ("qq:7",)
+    assert info.mentions_all
+    assert info.kinds == {"mention", "mention_all", "text", "image", "card"}
+    assert info.images == ("https://img.example/1.jpg",)
+    assert info.text.strip() == "看这里"
+    assert not info.from_self
 
 
 async def test_event_info_group_message_without_card_uses_nickname() -> None:

@@ -29,7 +29,7 @@ class FakePort:
         self.sent: list[tuple[float, str, str]] = []
         self.failures = failures or []
 
-    async def send_group(self, group: str, text: str, *, mention=None):
+    async def send_group(self, group: str, text: str, *, mention=None, reply_to=None):
         if self.failures:
             raise self.failures.pop(0)
         self.sent.append((self.clock.now, group, text))

@@ -20,12 +20,14 @@ from .config import ConfigError, LinliConfig, Section, register_section, store
 from .context import Context, Ctx
 from .dedup import SeenMessages
 from .i18n import t
-from .identity import Household, Role, parse_household
+from .identity import Household, Role, listed, parse_household
+from .normalize import compact, normalize
 from .permissions import can_reload
 from .scheduler import Scheduler, cancel, job_handler, schedule
 from .sendqueue import SendQueue
 from .settings import load_settings
 from .storage import close_database, open_database, register_models
+from .timeparse import format_duration, format_time, parse_duration, parse_when
 
 __all__ = [
     "ConfigError",
@@ -37,8 +39,16 @@ __all__ = [
     "Section",
     "audit",
     "cancel",
+    "compact",
+    "format_duration",
+    "format_time",
     "job_handler",
+    "listed",
+    "normalize",
+    "parse_duration",
     "parse_household",
+    "parse_when",
+    "port_for_group",
     "register_models",
     "register_section",
     "schedule",

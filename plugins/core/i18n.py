@@ -1,4 +1,7 @@
-"""Translated texts: ``t(locale, key, **values)`` over ``locales/*.yaml``.
+"""Translated texts: ``t(locale, key, **values)`` over ``locales/``.
+
+Each locale is ``locales/<locale>.yaml`` (core's texts) plus one file per plugin
+in ``locales/<locale>/<plugin>.yaml``, with keys under the plugin's name.
 
 zh-CN is the reference; a key missing from another locale falls back to it
 (and a test fails on that, so it never ships).
@@ -28,10 +31,20 @@ def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 
 def load_locales(directory: Path = LOCALES_DIR) -> dict[str, dict[str, str]]:
-    catalogs = {}
+    """``locales/<locale>.yaml`` plus one file per plugin in ``locales/<locale>/``."""
+    catalogs: dict[str, dict[str, str]] = {}
     for file in sorted(directory.glob("*.yaml")):
-        with file.open(encoding="utf-8") as f:
-            catalogs[file.stem] = flatten(yaml.safe_load(f) or {})
+        locale = file.stem
+        files = [file, *sorted((directory / locale).glob("*.yaml"))]
+        catalog: dict[str, str] = {}
+        for part in files:
+            with part.open(encoding="utf-8") as f:
+                texts = flatten(yaml.safe_load(f) or {})
+            clash = sorted(set(texts) & set(catalog))
+            if clash:
+                raise ValueError(f"{part}: keys defined twice in {locale}: {clash}")
+            catalog.update(texts)
+        catalogs[locale] = catalog
     return catalogs
 
 

@@ -18,14 +18,16 @@ from nonebot import logger
 
 from adapters import PlatformError, Port
 
-from .bots import port_for_group
+from .bots import port_for_group, port_for_user
 
 
 @dataclass
 class _Item:
-    group: str
+    target: str  # a group, or a user for private messages
     text: str
     mention: str | None
+    private: bool
+    reply_to: str | None
     done: asyncio.Future[str | None]
 
 
@@ -45,6 +47,7 @@ class SendQueue:
         max_attempts: int = 5,
         retry_base_seconds: float = 2.0,
         resolve: Callable[[str], Port] = port_for_group,
+        resolve_user: Callable[[str], Port] = port_for_user,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
@@ -53,20 +56,38 @@ class SendQueue:
         self.max_attempts = max_attempts
         self.retry_base = retry_base_seconds
         self._resolve = resolve
+        self._resolve_user = resolve_user
         self._clock = clock
         self._sleep = sleep
         self._lanes: dict[str, _Lane] = {}
 
     def send_group(
-        self, group: str, text: str, *, mention: str | None = None
+        self,
+        group: str,
+        text: str,
+        *,
+        mention: str | None = None,
+        reply_to: str | None = None,
     ) -> asyncio.Future[str | None]:
         """Queue ``text`` for ``group``; the future resolves to the message id."""
-        done: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
-        lane = self._lanes.setdefault(group, _Lane())
-        lane.items.append(_Item(group, text, mention, done))
+        return self._enqueue(
+            _Item(group, text, mention, False, reply_to, self._future())
+        )
+
+    def send_private(self, user: str, text: str) -> asyncio.Future[str | None]:
+        """Queue a private message to ``user``."""
+        return self._enqueue(_Item(user, text, None, True, None, self._future()))
+
+    @staticmethod
+    def _future() -> asyncio.Future[str | None]:
+        return asyncio.get_running_loop().create_future()
+
+    def _enqueue(self, item: _Item) -> asyncio.Future[str | None]:
+        lane = self._lanes.setdefault(item.target, _Lane())
+        lane.items.append(item)
         if lane.task is None or lane.task.done():
             lane.task = asyncio.create_task(self._drain(lane))
-        return done
+        return item.done
 
     def pending(self) -> int:
         return sum(len(lane.items) for lane in self._lanes.values())
@@ -74,7 +95,7 @@ class SendQueue:
     async def _drain(self, lane: _Lane) -> None:
         while lane.items:
             item = lane.items[0]
-            await self._respect_budget(lane, item.group)
+            await self._respect_budget(lane, item.target)
             try:
                 message_id = await self._deliver(item)
             except Exception as exc:
@@ -104,19 +125,22 @@ class SendQueue:
         while True:
             attempt += 1
             try:
-                port = self._resolve(item.group)
+                if item.private:
+                    port = self._resolve_user(item.target)
+                    return await port.send_private(item.target, item.text)
+                port = self._resolve(item.target)
                 return await port.send_group(
-                    item.group, item.text, mention=item.mention
+                    item.target, item.text, mention=item.mention, reply_to=item.reply_to
                 )
             except PlatformError as exc:
                 if not exc.retryable or attempt >= self.max_attempts:
                     logger.error(
-                        f"send queue: gave up on a message to {item.group} after "
+                        f"send queue: gave up on a message to {item.target} after "
                         f"{attempt} attempt(s): {exc}"
                     )
                     raise
                 delay = self.retry_base * 2 ** (attempt - 1)
                 logger.warning(
-                    f"send queue: {item.group}: {exc}; retry {attempt} in {delay:.0f}s"
+                    f"send queue: {item.target}: {exc}; retry {attempt} in {delay:.0f}s"
                 )
                 await self._sleep(delay)
