@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import ipaddress
+import json
 import os
 import sys
 import tomllib
@@ -38,12 +39,21 @@ def adapter_modules() -> list[str]:
     return [entry["module_name"] for entries in table.values() for entry in entries]
 
 
+def init_options() -> dict[str, object]:
+    options: dict[str, object] = {
+        "driver": os.environ.get("DRIVER", "~fastapi+~aiohttp+~websockets"),
+        "command_start": ["/", "／"],
+        "command_sep": [" "],
+    }
+    # NoneBot's driver config ignores undeclared environment keys; the Telegram
+    # adapter reads its bots from it, so pass TELEGRAM_BOTS through explicitly.
+    if os.environ.get("TELEGRAM_BOTS"):
+        options["telegram_bots"] = json.loads(os.environ["TELEGRAM_BOTS"])
+    return options
+
+
 def main() -> int:
-    nonebot.init(
-        driver=os.environ.get("DRIVER", "~fastapi+~aiohttp+~websockets"),
-        command_start=["/", "／"],
-        command_sep=[" "],
-    )
+    nonebot.init(**init_options())
     driver = nonebot.get_driver()
     # NoneBot keeps undeclared .env keys in its config, not in os.environ: make
     # LINLI_* from a .env file visible to linli's settings (environment wins).

@@ -5,9 +5,11 @@
 from __future__ import annotations
 
 from nonebot.adapters import Bot, Event
+from nonebot.adapters import telegram as tg
 from nonebot.adapters.onebot import v11, v12
+from nonebot.adapters.telegram.event import MessageEvent as TgMessageEvent
 
-from . import onebot_v11, onebot_v12
+from . import onebot_v11, onebot_v12, telegram
 from .port import (
     Capability,
     EventInfo,
@@ -48,6 +50,8 @@ def port_for(bot: Bot, *, v11_platform: str = "qq") -> Port:
         return onebot_v11.OneBotV11Port(bot, v11_platform)
     if isinstance(bot, v12.Bot):
         return onebot_v12.OneBotV12Port(bot)
+    if isinstance(bot, tg.Bot):
+        return telegram.TelegramPort(bot)
     raise NotImplementedError(f"no linli port for adapter {bot.adapter.get_name()}")
 
 
@@ -57,6 +61,8 @@ def event_info(bot: Bot, event: Event, *, v11_platform: str = "qq") -> EventInfo
         return onebot_v11.event_info(event, v11_platform)
     if isinstance(event, v12.MessageEvent) and isinstance(bot, v12.Bot):
         return onebot_v12.event_info(event, bot)
+    if isinstance(event, TgMessageEvent) and isinstance(bot, tg.Bot):
+        return telegram.event_info(bot, event)
     return None
 
 
@@ -68,6 +74,8 @@ def member_change(
         return onebot_v11.member_change(event, v11_platform)
     if isinstance(event, v12.Event) and isinstance(bot, v12.Bot):
         return onebot_v12.member_change(event, bot)
+    if isinstance(bot, tg.Bot):
+        return telegram.member_change(bot, event)
     return None
 
 
@@ -77,12 +85,17 @@ def join_request(
     """A request to join a group; None for other events (and on OneBot v12)."""
     if isinstance(event, v11.Event):
         return onebot_v11.join_request(event, v11_platform)
+    if isinstance(bot, tg.Bot):
+        return telegram.join_request(bot, event)
     return None
 
 
 def capability_table() -> dict[str, frozenset[Capability]]:
     """What each known adapter/platform can do, for docs and /help."""
-    table = {"OneBot v11": onebot_v11.CAPABILITIES}
+    table = {
+        "OneBot v11": onebot_v11.CAPABILITIES,
+        "Telegram": telegram.CAPABILITIES,
+    }
     table["OneBot v12 (standard)"] = onebot_v12._STANDARD
     for platform, impl in onebot_v12.VENDOR:
         table[f"OneBot v12 {platform}/{impl}"] = onebot_v12.capabilities_of(

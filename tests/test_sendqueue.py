@@ -1,78 +1,119 @@
-"""The send queue: order per group, the budget holds, retries, no silent drop."""
+"""The send queue: order per group, budgets per group and per bot, priority,
+coalescing, retries, and no silent drop — under a flood."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
+class FakeBot:
+    self_id = "10000"
 
 
 class FakePort:
     platform = "qq"
+    bot = FakeBot()
 
-    def __init__(self, clock: FakeClock, failures: list[Exception] | None = None):
-        self.clock = clock
-        self.sent: list[tuple[float, str, str]] = []
+    def __init__(self, failures: list[Exception] | None = None) -> None:
+        self.log: list[tuple[float, str, str]] = []  # (time, target, what)
         self.failures = failures or []
 
     async def send_group(self, group: str, text: str, *, mention=None, reply_to=None):
         if self.failures:
             raise self.failures.pop(0)
-        self.sent.append((self.clock.now, group, text))
-        return str(len(self.sent))
+        self.log.append((time.monotonic(), group, text))
+        return str(len(self.log))
+
+    async def send_private(self, user: str, text: str):
+        self.log.append((time.monotonic(), user, text))
+        return str(len(self.log))
+
+    async def mute(self, group: str, user: str, seconds: int) -> None:
+        self.log.append((time.monotonic(), group, f"mute {user}"))
 
 
-def _queue(port: FakePort, clock: FakeClock, **kw):
+def _queue(port: FakePort, **budget):
+    from plugins.core.config import Budget, SendConfig
     from plugins.core.sendqueue import SendQueue
 
-    return SendQueue(resolve=lambda group: port, clock=clock, sleep=clock.sleep, **kw)
+    config = SendConfig(qq=Budget(**budget), retry_base_seconds=0.01)
+    return SendQueue(config, resolve=lambda group: port, resolve_user=lambda u: port)
 
 
-async def test_budget_and_order_per_group() -> None:
-    clock = FakeClock()
-    port = FakePort(clock)
-    queue = _queue(port, clock, per_group=3, window_seconds=60)
-    futures = [queue.send_group("qq:1", f"m{i}") for i in range(7)]
-    futures += [queue.send_group("qq:2", f"n{i}") for i in range(2)]
-    ids = await asyncio.gather(*futures)
-    assert len(ids) == 9
-    g1 = [(t, text) for t, g, text in port.sent if g == "qq:1"]
-    assert [text for _, text in g1] == [f"m{i}" for i in range(7)]
-    for i in range(len(g1) - 3):  # never more than 3 in any 60 s window
-        assert g1[i + 3][0] - g1[i][0] >= 60
-    assert queue.pending() == 0
+def _max_in_window(times: list[float], window: float) -> int:
+    times = sorted(times)
+    best, start = 0, 0
+    for end, t in enumerate(times):
+        while t - times[start] >= window - 1e-3:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+async def test_broadcast_to_100_groups_and_a_raid_keep_every_budget() -> None:
+    port = FakePort()
+    queue = _queue(
+        port, per_group=3, group_window_seconds=0.3, per_bot=40, bot_window_seconds=0.2
+    )
+    futures = []
+    for n in range(100):  # a notice to 100 groups, then a second one
+        futures.append(queue.send_group(f"qq:{n}", "【通知】明天停水"))
+        futures.append(queue.send_group(f"qq:{n}", "【通知】后天停电"))
+    raid = "qq:7"
+    for i in range(6):  # a raid in group 7: chatter, then moderation actions
+        futures.append(queue.send_group(raid, f"提醒 {i}"))
+    for i in range(4):
+        futures.append(
+            queue.act(raid, lambda port, i=i: port.mute(raid, f"qq:{900 + i}", 600))
+        )
+    await asyncio.wait_for(asyncio.gather(*futures), 60)
+
+    assert len(port.log) == 200 + 6 + 4  # nothing dropped
+    times = [t for t, _, _ in port.log]
+    assert _max_in_window(times, 0.2) <= 40  # the bot's budget held
+    for n in range(100):
+        group = f"qq:{n}"
+        mine = [(t, what) for t, target, what in port.log if target == group]
+        assert _max_in_window([t for t, _ in mine], 0.3) <= 3  # the group's budget
+        if group != raid:
+            assert [w for _, w in mine] == ["【通知】明天停水", "【通知】后天停电"]
+    in_raid = [what for _, target, what in port.log if target == raid]
+    # moderation overtook the chatter that was still waiting, order kept within each
+    mutes = [w for w in in_raid if w.startswith("mute")]
+    assert mutes == [f"mute qq:{900 + i}" for i in range(4)]
+    chatter = [w for w in in_raid if w.startswith("提醒")]
+    assert chatter == [f"提醒 {i}" for i in range(6)]
+    assert in_raid.index(mutes[-1]) < in_raid.index(chatter[-1])
+
+
+async def test_identical_waiting_message_is_coalesced() -> None:
+    port = FakePort()
+    queue = _queue(port, per_group=1, group_window_seconds=0.2)
+    first = queue.send_group("qq:1", "a")
+    second = queue.send_group("qq:1", "b")
+    third = queue.send_group("qq:1", "b")  # same as one still waiting
+    assert third is second
+    await asyncio.gather(first, second)
+    assert [what for _, _, what in port.log] == ["a", "b"]
 
 
 async def test_retryable_failure_is_retried_and_refusal_is_raised() -> None:
     from adapters import PlatformError
 
-    clock = FakeClock()
     port = FakePort(
-        clock,
         failures=[
             PlatformError("send_group_msg", "rate limited", retryable=True),
             PlatformError("send_group_msg", "rate limited", retryable=True),
-        ],
+        ]
     )
-    queue = _queue(port, clock, retry_base_seconds=2)
+    queue = _queue(port)
     assert await queue.send_group("qq:1", "hello") == "1"
-    assert clock.slept == [2, 4]
 
     port.failures = [PlatformError("send_group_msg", "bot is muted")]
     with pytest.raises(PlatformError):
         await queue.send_group("qq:1", "refused")
     assert await queue.send_group("qq:1", "next one still goes") == "2"
+    assert await queue.send_private("qq:42", "private") == "3"

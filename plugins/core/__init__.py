@@ -86,12 +86,8 @@ async def _start() -> None:
         store.load(settings.config_path)
     core = store.current.core
     await open_database(settings.database_url)
-    _queue = SendQueue(
-        per_group=core.send.per_group,
-        window_seconds=core.send.window_seconds,
-        max_attempts=core.send.max_attempts,
-        retry_base_seconds=core.send.retry_base_seconds,
-    )
+    _queue = SendQueue(core.send)
+    store.on_change(lambda config: setattr(_queue, "config", config.core.send))
     _scheduler = Scheduler(
         poll_seconds=core.scheduler.poll_seconds,
         max_attempts=core.scheduler.max_attempts,

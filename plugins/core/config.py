@@ -42,14 +42,35 @@ class SchedulerConfig(BaseModel):
     lease_seconds: float = Field(300.0, gt=0)
 
 
-class SendConfig(BaseModel):
-    """Outbound budget: at most ``per_group`` messages per ``window_seconds``."""
+class Budget(BaseModel):
+    """At most ``per_group`` messages per group per ``group_window_seconds``, and
+    at most ``per_bot`` per bot account per ``bot_window_seconds``."""
 
     model_config = ConfigDict(extra="forbid")
     per_group: int = Field(20, ge=1)
-    window_seconds: float = Field(60.0, gt=0)
+    group_window_seconds: float = Field(60.0, gt=0)
+    per_bot: int = Field(60, ge=1)
+    bot_window_seconds: float = Field(60.0, gt=0)
+
+
+class SendConfig(BaseModel):
+    """Outbound budgets per platform, and retries on rate limits."""
+
+    model_config = ConfigDict(extra="forbid")
+    qq: Budget = Field(default_factory=Budget)
+    wx: Budget = Field(default_factory=lambda: Budget(per_group=10, per_bot=30))
+    tg: Budget = Field(
+        default_factory=lambda: Budget(per_bot=30, bot_window_seconds=1.0)
+    )
+    other: Budget = Field(default_factory=Budget)
     max_attempts: int = Field(5, ge=1)
     retry_base_seconds: float = Field(2.0, gt=0)
+
+    def budget(self, platform: str) -> Budget:
+        found = (
+            getattr(self, platform, None) if platform in {"qq", "wx", "tg"} else None
+        )
+        return found or self.other
 
 
 class CoreConfig(Section):

@@ -1,9 +1,14 @@
-"""The outbound send queue: every message linli sends on its own goes through it.
+"""The outbound send queue: what linli sends on its own goes through it.
 
-Per group, messages leave in order and within a budget (``core.send``:
-``per_group`` messages per ``window_seconds``). A retryable failure (rate limit,
-network, no bot online) is retried with backoff; a refusal is logged. Nothing
-is dropped silently: what is delayed or given up is logged.
+- Per target (a group, or a user for private messages) items leave in order;
+  urgent items (moderation actions, their notices) go before chatter.
+- Budgets per platform (``core.send``): per group and per bot account, as sliding
+  windows, so that a broadcast to 100 groups never trips a platform's limits.
+- An identical message to the same target that is still waiting is coalesced
+  (both callers get the same result).
+- A retryable failure (rate limit, network, no bot online) is retried with
+  exponential backoff; a refusal is raised to the caller. Every delay and every
+  give-up is logged: nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -13,53 +18,72 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from nonebot import logger
 
-from adapters import PlatformError, Port
+from adapters import PlatformError, Port, split_id
 
 from .bots import port_for_group, port_for_user
+from .config import SendConfig
+
+Action = Callable[[Port], Awaitable[Any]]
 
 
 @dataclass
 class _Item:
-    target: str  # a group, or a user for private messages
-    text: str
-    mention: str | None
+    target: str
+    key: tuple[Any, ...] | None  # what makes two items identical (coalescing)
+    action: Action
     private: bool
-    reply_to: str | None
-    done: asyncio.Future[str | None]
+    done: asyncio.Future[Any]
 
 
 @dataclass
 class _Lane:
-    items: deque[_Item] = field(default_factory=deque)
-    sent_at: deque[float] = field(default_factory=deque)
+    urgent: deque[_Item] = field(default_factory=deque)
+    normal: deque[_Item] = field(default_factory=deque)
     task: asyncio.Task[None] | None = None
+
+    def __len__(self) -> int:
+        return len(self.urgent) + len(self.normal)
+
+    def next(self) -> _Item:
+        return self.urgent.popleft() if self.urgent else self.normal.popleft()
+
+
+class _Window:
+    """A sliding-window log of send times."""
+
+    def __init__(self) -> None:
+        self.sent: deque[float] = deque()
+        self.lock = asyncio.Lock()
+
+    def wait_needed(self, now: float, limit: int, window: float) -> float:
+        while self.sent and now - self.sent[0] >= window:
+            self.sent.popleft()
+        return 0.0 if len(self.sent) < limit else window - (now - self.sent[0])
 
 
 class SendQueue:
     def __init__(
         self,
+        config: SendConfig | None = None,
         *,
-        per_group: int = 20,
-        window_seconds: float = 60.0,
-        max_attempts: int = 5,
-        retry_base_seconds: float = 2.0,
         resolve: Callable[[str], Port] = port_for_group,
         resolve_user: Callable[[str], Port] = port_for_user,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.per_group = per_group
-        self.window = window_seconds
-        self.max_attempts = max_attempts
-        self.retry_base = retry_base_seconds
+        self.config = config or SendConfig()
         self._resolve = resolve
         self._resolve_user = resolve_user
         self._clock = clock
         self._sleep = sleep
         self._lanes: dict[str, _Lane] = {}
+        self._windows: dict[tuple[str, str], _Window] = {}
+
+    # -- what callers use ---------------------------------------------------
 
     def send_group(
         self,
@@ -68,79 +92,137 @@ class SendQueue:
         *,
         mention: str | None = None,
         reply_to: str | None = None,
+        urgent: bool = False,
     ) -> asyncio.Future[str | None]:
         """Queue ``text`` for ``group``; the future resolves to the message id."""
-        return self._enqueue(
-            _Item(group, text, mention, False, reply_to, self._future())
-        )
+
+        async def send(port: Port) -> str | None:
+            return await port.send_group(
+                group, text, mention=mention, reply_to=reply_to
+            )
+
+        key = ("group", text, mention, reply_to)
+        return self._enqueue(group, key, send, private=False, urgent=urgent)
 
     def send_private(self, user: str, text: str) -> asyncio.Future[str | None]:
         """Queue a private message to ``user``."""
-        return self._enqueue(_Item(user, text, None, True, None, self._future()))
 
-    @staticmethod
-    def _future() -> asyncio.Future[str | None]:
-        return asyncio.get_running_loop().create_future()
+        async def send(port: Port) -> str | None:
+            return await port.send_private(user, text)
 
-    def _enqueue(self, item: _Item) -> asyncio.Future[str | None]:
-        lane = self._lanes.setdefault(item.target, _Lane())
-        lane.items.append(item)
+        return self._enqueue(user, ("private", text), send, private=True, urgent=False)
+
+    def act(
+        self, group: str, action: Action, *, urgent: bool = True
+    ) -> asyncio.Future[Any]:
+        """Queue a platform action in ``group`` (mute, kick, recall …): moderation
+        goes before chatter and counts against the same budgets."""
+        return self._enqueue(group, None, action, private=False, urgent=urgent)
+
+    def pending(self) -> int:
+        return sum(len(lane) for lane in self._lanes.values())
+
+    async def drain(self) -> None:
+        """Wait until everything queued so far has been delivered or given up."""
+        tasks = [lane.task for lane in self._lanes.values() if lane.task]
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # -- the machinery ------------------------------------------------------
+
+    def _enqueue(
+        self,
+        target: str,
+        key: tuple[Any, ...] | None,
+        action: Action,
+        *,
+        private: bool,
+        urgent: bool,
+    ) -> asyncio.Future[Any]:
+        lane = self._lanes.setdefault(target, _Lane())
+        if key is not None:
+            for waiting in (*lane.urgent, *lane.normal):
+                if waiting.key == key:
+                    logger.debug(
+                        f"send queue: coalesced an identical message to {target}"
+                    )
+                    return waiting.done
+        item = _Item(
+            target, key, action, private, asyncio.get_running_loop().create_future()
+        )
+        (lane.urgent if urgent else lane.normal).append(item)
         if lane.task is None or lane.task.done():
             lane.task = asyncio.create_task(self._drain(lane))
         return item.done
 
-    def pending(self) -> int:
-        return sum(len(lane.items) for lane in self._lanes.values())
-
     async def _drain(self, lane: _Lane) -> None:
-        while lane.items:
-            item = lane.items[0]
-            await self._respect_budget(lane, item.target)
+        while lane:
+            item = lane.next()
             try:
-                message_id = await self._deliver(item)
+                result = await self._deliver(item)
             except Exception as exc:
                 if not item.done.done():
                     item.done.set_exception(exc)
             else:
                 if not item.done.done():
-                    item.done.set_result(message_id)
-            lane.sent_at.append(self._clock())
-            lane.items.popleft()
+                    item.done.set_result(result)
 
-    async def _respect_budget(self, lane: _Lane, group: str) -> None:
-        now = self._clock()
-        while lane.sent_at and now - lane.sent_at[0] >= self.window:
-            lane.sent_at.popleft()
-        if len(lane.sent_at) >= self.per_group:
-            wait = self.window - (now - lane.sent_at[0])
+    def _window(self, kind: str, key: str) -> _Window:
+        found = self._windows.get((kind, key))
+        if found is None:
+            found = self._windows[(kind, key)] = _Window()
+        return found
+
+    async def _take_budget(self, item: _Item, platform: str, bot: str) -> None:
+        """Wait until both the group's and the bot's windows have room, then
+        count this send in both at the same instant."""
+        budget = self.config.budget(platform)
+        group = None if item.private else self._window("group", item.target)
+        shared = self._window("bot", f"{platform}:{bot}")
+        while True:
+            async with shared.lock:
+                now = self._clock()
+                wait = shared.wait_needed(
+                    now, budget.per_bot, budget.bot_window_seconds
+                )
+                if group is not None:
+                    wait = max(
+                        wait,
+                        group.wait_needed(
+                            now, budget.per_group, budget.group_window_seconds
+                        ),
+                    )
+                if wait <= 0:
+                    shared.sent.append(now)
+                    if group is not None:
+                        group.sent.append(now)
+                    return
             logger.info(
-                f"send queue: {group} is at its budget, next message in {wait:.1f}s "
-                f"({len(lane.items)} waiting)"
+                f"send queue: {item.target} waits {wait:.2f}s for its budget "
+                f"({len(self._lanes.get(item.target, ()))} more waiting)"
             )
             await self._sleep(wait)
-            lane.sent_at.popleft()
 
-    async def _deliver(self, item: _Item) -> str | None:
+    async def _deliver(self, item: _Item) -> Any:
         attempt = 0
         while True:
             attempt += 1
             try:
-                if item.private:
-                    port = self._resolve_user(item.target)
-                    return await port.send_private(item.target, item.text)
-                port = self._resolve(item.target)
-                return await port.send_group(
-                    item.target, item.text, mention=item.mention, reply_to=item.reply_to
+                port = (self._resolve_user if item.private else self._resolve)(
+                    item.target
                 )
+                platform, _ = split_id(item.target)
+                bot = str(getattr(getattr(port, "bot", None), "self_id", platform))
+                await self._take_budget(item, platform, bot)
+                return await item.action(port)
             except PlatformError as exc:
-                if not exc.retryable or attempt >= self.max_attempts:
+                if not exc.retryable or attempt >= self.config.max_attempts:
                     logger.error(
-                        f"send queue: gave up on a message to {item.target} after "
-                        f"{attempt} attempt(s): {exc}"
+                        f"send queue: gave up on {item.target} after {attempt} "
+                        f"attempt(s): {exc}"
                     )
                     raise
-                delay = self.retry_base * 2 ** (attempt - 1)
+                delay = self.config.retry_base_seconds * 2 ** (attempt - 1)
                 logger.warning(
-                    f"send queue: {item.target}: {exc}; retry {attempt} in {delay:.0f}s"
+                    f"send queue: {item.target}: {exc}; retry {attempt} in {delay:.1f}s"
                 )
                 await self._sleep(delay)

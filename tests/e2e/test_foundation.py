@@ -39,11 +39,13 @@ async def test_help_in_a_group_is_answered_once(linli: LinliProcess) -> None:
 async def test_start_refused_on_config_error_naming_line_and_key(
     linli_process: LinliProcess,
 ) -> None:
-    linli_process.config_text = "core:\n  locale: zh-CN\n  send:\n    per_group: lots\n"
+    linli_process.config_text = (
+        "core:\n  locale: zh-CN\n  send:\n    qq:\n      per_group: lots\n"
+    )
     linli_process.launch()
     assert await linli_process.wait_exit() == 2
     log = linli_process.log()
-    assert "linli.yaml:4 [core.send.per_group]" in log
+    assert "linli.yaml:5 [core.send.qq.per_group]" in log
     assert "valid integer" in log
 
 

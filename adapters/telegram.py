@@ -1,0 +1,328 @@
+"""Telegram through NoneBot's own adapter (nonebot-adapter-telegram).
+
+mute = restrictChatMember with an until_date, kick = banChatMember +
+unbanChatMember, recall = deleteMessage, role = getChatMember's status.
+Chat ids are 64-bit negatives (``tg:-1001234567890``).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import anyio
+from nonebot.adapters.telegram import Bot, Event, Message
+from nonebot.adapters.telegram.event import (
+    ChatJoinRequestEvent,
+    GroupMessageEvent,
+    LeftChatMemberEvent,
+    MessageEvent,
+    NewChatMemberEvent,
+    PrivateMessageEvent,
+)
+from nonebot.adapters.telegram.message import Entity, File, MessageSegment
+from nonebot.adapters.telegram.model import ChatPermissions, User
+
+from .base import BasePort
+from .port import (
+    Capability,
+    EventInfo,
+    JoinRequest,
+    MemberChange,
+    MemberInfo,
+    PlatformRole,
+    Segment,
+    SegmentKind,
+    qualify,
+)
+
+PLATFORM = "tg"
+CAPABILITIES = frozenset(Capability)
+_ROLES: dict[str, PlatformRole] = {
+    "creator": "owner",
+    "administrator": "admin",
+    "member": "member",
+    "restricted": "member",
+}
+_SILENT = ChatPermissions(
+    can_send_messages=False,
+    can_send_audios=False,
+    can_send_documents=False,
+    can_send_photos=False,
+    can_send_videos=False,
+    can_send_video_notes=False,
+    can_send_voice_notes=False,
+    can_send_polls=False,
+    can_send_other_messages=False,
+    can_add_web_page_previews=False,
+)
+_SPEAK = ChatPermissions(
+    can_send_messages=True,
+    can_send_audios=True,
+    can_send_documents=True,
+    can_send_photos=True,
+    can_send_videos=True,
+    can_send_video_notes=True,
+    can_send_voice_notes=True,
+    can_send_polls=True,
+    can_send_other_messages=True,
+    can_add_web_page_previews=True,
+)
+# Telegram treats a restriction shorter than 30 s as "forever"
+_MIN_MUTE = 30
+
+
+class TelegramPort(BasePort):
+    def __init__(self, bot: Bot):
+        self.bot = bot
+        self.platform = PLATFORM
+        self.capabilities = CAPABILITIES
+
+    def _chat(self, qualified: str) -> int:
+        return int(self._raw(qualified))
+
+    async def send_group(
+        self,
+        group: str,
+        text: str,
+        *,
+        mention: str | None = None,
+        reply_to: str | None = None,
+    ) -> str | None:
+        return await self._send(self._chat(group), text, mention, reply_to)
+
+    async def send_private(self, user: str, text: str) -> str | None:
+        return await self._send(self._chat(user), text, None, None)
+
+    async def _send(
+        self, chat: int, text: str, mention: str | None, reply_to: str | None
+    ) -> str | None:
+        message = Message()
+        if mention is not None:
+            uid = self._chat(mention)
+            name = await self._name(chat, uid)
+            who = User(id=uid, is_bot=False, first_name=name)
+            message += Entity.text_mention(f"@{name}", who) + Entity.text(" ")
+        message += Entity.text(text)
+        if reply_to is not None:
+            message += MessageSegment.reply(int(reply_to))
+        result = await self._call(
+            "sendMessage", lambda: self.bot.send_to(chat_id=chat, message=message)
+        )
+        message_id = getattr(result, "message_id", None)
+        return str(message_id) if message_id is not None else None
+
+    async def _name(self, chat: int, user: int) -> str:
+        try:
+            member = await self.bot.get_chat_member(chat_id=chat, user_id=user)
+        except Exception:
+            return str(user)
+        u = member.user
+        return " ".join(filter(None, [u.first_name, u.last_name])) or str(user)
+
+    async def recall(self, message_id: str, *, group: str | None = None) -> None:
+        if group is None:
+            raise ValueError("Telegram needs the chat of the message to delete it")
+        chat, mid = self._chat(group), int(message_id)
+        await self._call(
+            "deleteMessage",
+            lambda: self.bot.delete_message(chat_id=chat, message_id=mid),
+        )
+
+    async def mute(self, group: str, user: str, seconds: int) -> None:
+        chat, uid = self._chat(group), self._chat(user)
+        until = int(time.time()) + max(seconds, _MIN_MUTE)
+        await self._call(
+            "restrictChatMember",
+            lambda: self.bot.restrict_chat_member(
+                chat_id=chat, user_id=uid, permissions=_SILENT, until_date=until
+            ),
+        )
+
+    async def unmute(self, group: str, user: str) -> None:
+        chat, uid = self._chat(group), self._chat(user)
+        await self._call(
+            "restrictChatMember",
+            lambda: self.bot.restrict_chat_member(
+                chat_id=chat, user_id=uid, permissions=_SPEAK
+            ),
+        )
+
+    async def kick(self, group: str, user: str, *, block: bool = False) -> None:
+        """Ban, then (unless ``block``) unban at once so that they may rejoin."""
+        chat, uid = self._chat(group), self._chat(user)
+        await self._call(
+            "banChatMember",
+            lambda: self.bot.ban_chat_member(chat_id=chat, user_id=uid),
+        )
+        if not block:
+            await self._call(
+                "unbanChatMember",
+                lambda: self.bot.unban_chat_member(
+                    chat_id=chat, user_id=uid, only_if_banned=True
+                ),
+            )
+
+    async def member(self, group: str, user: str) -> MemberInfo:
+        chat, uid = self._chat(group), self._chat(user)
+        member = await self._call(
+            "getChatMember",
+            lambda: self.bot.get_chat_member(chat_id=chat, user_id=uid),
+        )
+        u = member.user
+        name = " ".join(filter(None, [u.first_name, u.last_name]))
+        return MemberInfo(
+            user=user,
+            nickname=u.username or name,
+            card=name,
+            role=_ROLES.get(member.status),
+        )
+
+    async def answer_join(
+        self, request: JoinRequest, approve: bool, reason: str = ""
+    ) -> None:
+        chat, uid = self._chat(request.group), self._chat(request.user)
+        if approve:
+            await self._call(
+                "approveChatJoinRequest",
+                lambda: self.bot.approve_chat_join_request(chat_id=chat, user_id=uid),
+            )
+        else:
+            await self._call(
+                "declineChatJoinRequest",
+                lambda: self.bot.decline_chat_join_request(chat_id=chat, user_id=uid),
+            )
+
+    async def upload_file(
+        self, path: str, name: str, *, group: str | None = None, user: str | None = None
+    ) -> None:
+        target = group or user
+        if target is None:
+            raise ValueError("upload_file needs a group or a user")
+        chat = self._chat(target)
+        content = await anyio.Path(path).read_bytes()
+        await self._call(
+            "sendDocument",
+            lambda: self.bot.send_document(chat_id=chat, document=(name, content)),
+        )
+
+
+_KINDS: dict[str, SegmentKind] = {
+    "text": "text",
+    "url": "text",
+    "text_link": "text",
+    "hashtag": "text",
+    "bot_command": "text",
+    "bold": "text",
+    "italic": "text",
+    "phone_number": "text",
+    "email": "text",
+    "photo": "image",
+    "animation": "image",
+    "sticker": "face",
+    "dice": "face",
+    "document": "file",
+    "voice": "voice",
+    "audio": "voice",
+    "video": "video",
+    "video_note": "video",
+    "contact": "card",
+    "location": "card",
+    "venue": "card",
+    "poll": "card",
+    "reply": "reply",
+}
+
+
+def _segments(message: Message, forwarded: bool) -> tuple[Segment, ...]:
+    out = []
+    if forwarded:
+        out.append(Segment("forward", "forward", {}))
+    for seg in message:
+        data: dict[str, Any] = dict(seg.data)
+        if seg.type == "text_mention":
+            who = data.get("user")
+            uid = getattr(who, "id", None) or (who or {}).get("id")
+            out.append(
+                Segment(
+                    "mention", seg.type, {"text": data.get("text"), "user": str(uid)}
+                )
+            )
+        elif isinstance(seg, File):
+            out.append(
+                Segment(
+                    _KINDS.get(seg.type, "file"), seg.type, {"file": data.get("file")}
+                )
+            )
+        else:
+            out.append(Segment(_KINDS.get(seg.type, "other"), seg.type, data))
+    return tuple(out)
+
+
+def _full_name(user: User) -> str:
+    return " ".join(filter(None, [user.first_name, user.last_name])) or str(user.id)
+
+
+def event_info(bot: Bot, event: MessageEvent) -> EventInfo | None:
+    if not isinstance(event, GroupMessageEvent | PrivateMessageEvent):
+        return None
+    sender = event.from_
+    group = (
+        qualify(PLATFORM, event.chat.id)
+        if isinstance(event, GroupMessageEvent)
+        else None
+    )
+    forwarded = bool(
+        event.forward_from or event.forward_from_chat or event.forward_sender_name
+    )
+    message = event.original_message
+    return EventInfo(
+        platform=PLATFORM,
+        self_id=str(bot.self_id),
+        user=qualify(PLATFORM, sender.id),
+        group=group,
+        message_id=str(event.message_id),
+        display_name=_full_name(sender),
+        sender_role=None,
+        to_me=event.is_tome(),
+        text=message.extract_plain_text(),
+        segments=_segments(message, forwarded),
+    )
+
+
+def member_change(bot: Bot, event: Event) -> MemberChange | None:
+    if isinstance(event, NewChatMemberEvent):
+        joined = event.new_chat_members[0] if event.new_chat_members else None
+        if joined is None:
+            return None
+        user = joined
+    elif isinstance(event, LeftChatMemberEvent):
+        user = event.left_chat_member
+    else:
+        return None
+    operator = event.from_
+    return MemberChange(
+        platform=PLATFORM,
+        self_id=str(bot.self_id),
+        group=qualify(PLATFORM, event.chat.id),
+        user=qualify(PLATFORM, user.id),
+        operator=qualify(PLATFORM, operator.id) if operator else None,
+        joined=isinstance(event, NewChatMemberEvent),
+        kicked=isinstance(event, LeftChatMemberEvent)
+        and operator is not None
+        and operator.id != user.id,
+    )
+
+
+def join_request(bot: Bot, event: Event) -> JoinRequest | None:
+    if not isinstance(event, ChatJoinRequestEvent):
+        return None
+    return JoinRequest(
+        platform=PLATFORM,
+        self_id=str(bot.self_id),
+        group=qualify(PLATFORM, event.chat.id),
+        user=qualify(PLATFORM, event.from_.id),
+        comment=event.bio or "",
+        flag=str(event.user_chat_id),
+        sub_type="add",
+    )
