@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,6 +154,13 @@ class LinliProcess:
         """Connect as NapCat would; ``token=`` overrides the right one."""
         kwargs.setdefault("token", self.token)
         return OneBotV11.session(self.url("v11"), **kwargs)
+
+    def connect_v12(
+        self, **kwargs: Any
+    ) -> contextlib.AbstractAsyncContextManager[OneBotV12]:
+        """Connect as ComWeChatBotClient would (OneBot v12, platform wechat)."""
+        kwargs.setdefault("token", self.token)
+        return OneBotV12.session(self.url("v12"), **kwargs)
 
 
 def ok(data: Any = None) -> dict[str, Any]:
@@ -312,4 +320,125 @@ def text_of(call: ApiCall) -> str:
         return message
     return "".join(
         seg["data"].get("text", "") for seg in message or [] if seg["type"] == "text"
+    )
+
+
+def v12_responder(action: str, params: dict[str, Any]) -> Any:
+    """What ComWeChatBotClient answers, closely enough for linli."""
+    if action == "send_message":
+        return {
+            **ok({"message_id": str(next(_sent_ids)), "time": time.time()}),
+            "message": "",
+        }
+    if action == "get_group_member_info":
+        return {
+            **ok(
+                {
+                    "user_id": params.get("user_id"),
+                    "user_name": "nick",
+                    "user_displayname": "",
+                }
+            ),
+            "message": "",
+        }
+    return {**ok(None), "message": ""}
+
+
+class OneBotV12(OneBotV11):
+    """A OneBot v12 implementation (ComWeChatBotClient: platform wechat)."""
+
+    platform = "wechat"
+    impl = "ComWechat"
+
+    def __init__(self, ws: ClientConnection, responder: Responder, self_id: Any):
+        super().__init__(ws, responder, self_id)
+        self.bot_self = {"platform": self.platform, "user_id": str(self_id)}
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def session(  # type: ignore[override]
+        cls,
+        url: str,
+        *,
+        token: str | None,
+        self_id: str = "wxid_linlibot",
+        responder: Responder = v12_responder,
+    ) -> AsyncIterator[OneBotV12]:
+        headers = {}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        async with connect(
+            url, additional_headers=headers, subprotocols=[f"12.{cls.impl}"]
+        ) as ws:
+            client = cls(ws, responder, self_id)
+            await client.send(
+                {
+                    "id": uuid.uuid4().hex,
+                    "time": time.time(),
+                    "type": "meta",
+                    "detail_type": "connect",
+                    "sub_type": "",
+                    "version": {
+                        "impl": cls.impl,
+                        "version": "1.0",
+                        "onebot_version": "12",
+                    },
+                }
+            )
+            await client.send(
+                {
+                    "id": uuid.uuid4().hex,
+                    "time": time.time(),
+                    "type": "meta",
+                    "detail_type": "status_update",
+                    "sub_type": "",
+                    "status": {
+                        "good": True,
+                        "bots": [{"self": client.bot_self, "online": True}],
+                    },
+                }
+            )
+            try:
+                yield client
+            finally:
+                client._reader.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await client._reader
+
+    async def group_message(  # type: ignore[override]
+        self,
+        text: str,
+        *,
+        group: str = "777@chatroom",
+        user: str = "wxid_resident",
+        message_id: str | None = None,
+        mentions: tuple[str, ...] = (),
+    ) -> str:
+        """Send a group message as ComWeChatBotClient reports it."""
+        mid = message_id or str(next(_message_ids))
+        segments = [{"type": "mention", "data": {"user_id": u}} for u in mentions]
+        segments.append({"type": "text", "data": {"text": text}})
+        await self.send(
+            {
+                "id": uuid.uuid4().hex,
+                "time": time.time(),
+                "type": "message",
+                "detail_type": "group",
+                "sub_type": "",
+                "message_id": mid,
+                "self": self.bot_self,
+                "message": segments,
+                "alt_message": text,
+                "user_id": user,
+                "group_id": group,
+            }
+        )
+        return mid
+
+
+def v12_text_of(call: ApiCall) -> str:
+    return "".join(
+        seg["data"].get("text", "")
+        for seg in call.params.get("message") or []
+        if seg["type"] == "text"
     )
