@@ -1,6 +1,7 @@
 """linli's composition root: config → nonebot.init → adapters → plugins → run.
 
     python bot.py            # OneBot v11/v12 reverse WebSocket on 127.0.0.1:8080
+    python bot.py --console  # try it in the terminal, as a resident of one group
 
 Environment (or a .env file): HOST, PORT, ONEBOT_ACCESS_TOKEN, SUPERUSERS,
 LINLI_CONFIG, LINLI_DATA_DIR, LINLI_DATABASE_URL.
@@ -39,12 +40,15 @@ def adapter_modules() -> list[str]:
     return [entry["module_name"] for entries in table.values() for entry in entries]
 
 
-def init_options() -> dict[str, object]:
+def init_options(console: bool = False) -> dict[str, object]:
     options: dict[str, object] = {
         "driver": os.environ.get("DRIVER", "~fastapi+~aiohttp+~websockets"),
         "command_start": ["/", "／"],
         "command_sep": [" "],
     }
+    if console:  # no server, no network: the terminal is the chat
+        options["driver"] = "~none"
+        options["log_level"] = os.environ.get("LOG_LEVEL", "WARNING")
     # NoneBot's driver config ignores undeclared environment keys; the Telegram
     # adapter reads its bots from it, so pass TELEGRAM_BOTS through explicitly.
     if os.environ.get("TELEGRAM_BOTS"):
@@ -52,8 +56,9 @@ def init_options() -> dict[str, object]:
     return options
 
 
-def main() -> int:
-    nonebot.init(**init_options())
+def main(argv: list[str]) -> int:
+    console = "--console" in argv
+    nonebot.init(**init_options(console))
     driver = nonebot.get_driver()
     # NoneBot keeps undeclared .env keys in its config, not in os.environ: make
     # LINLI_* from a .env file visible to linli's settings (environment wins).
@@ -61,7 +66,8 @@ def main() -> int:
         value = getattr(driver.config, key.lower(), None)
         if value and key not in os.environ:
             os.environ[key] = str(value)
-    for module in adapter_modules():
+    modules = ["nonebot.adapters.console"] if console else adapter_modules()
+    for module in modules:
         driver.register_adapter(importlib.import_module(module).Adapter)
     nonebot.load_from_toml("pyproject.toml")
 
@@ -78,6 +84,9 @@ def main() -> int:
         )
         return 2
 
+    if console:
+        nonebot.run()
+        return 0
     config = driver.config
     host, port = str(config.host), int(config.port)
     token = getattr(config, "onebot_access_token", None) or os.environ.get(
@@ -102,4 +111,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -5,11 +5,12 @@
 from __future__ import annotations
 
 from nonebot.adapters import Bot, Event
+from nonebot.adapters import console as con
 from nonebot.adapters import telegram as tg
 from nonebot.adapters.onebot import v11, v12
 from nonebot.adapters.telegram.event import MessageEvent as TgMessageEvent
 
-from . import onebot_v11, onebot_v12, telegram
+from . import console, onebot_v11, onebot_v12, telegram
 from .port import (
     Capability,
     EventInfo,
@@ -52,6 +53,8 @@ def port_for(bot: Bot, *, v11_platform: str = "qq") -> Port:
         return onebot_v12.OneBotV12Port(bot)
     if isinstance(bot, tg.Bot):
         return telegram.TelegramPort(bot)
+    if isinstance(bot, con.Bot):
+        return console.ConsolePort(bot)
     raise NotImplementedError(f"no linli port for adapter {bot.adapter.get_name()}")
 
 
@@ -63,6 +66,8 @@ def event_info(bot: Bot, event: Event, *, v11_platform: str = "qq") -> EventInfo
         return onebot_v12.event_info(event, bot)
     if isinstance(event, TgMessageEvent) and isinstance(bot, tg.Bot):
         return telegram.event_info(bot, event)
+    if isinstance(event, con.MessageEvent) and isinstance(bot, con.Bot):
+        return console.event_info(bot, event)
     return None
 
 
@@ -95,6 +100,7 @@ def capability_table() -> dict[str, frozenset[Capability]]:
     table = {
         "OneBot v11": onebot_v11.CAPABILITIES,
         "Telegram": telegram.CAPABILITIES,
+        "Console (try-out)": console.CAPABILITIES,
     }
     table["OneBot v12 (standard)"] = onebot_v12._STANDARD
     for platform, impl in onebot_v12.VENDOR:
