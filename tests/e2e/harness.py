@@ -37,6 +37,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 @dataclass
 class LinliProcess:
     """One run of ``bot.py``; ``start()`` again after ``kill()`` is a restart."""
@@ -117,7 +123,7 @@ class LinliProcess:
                 raise RuntimeError(
                     f"linli exited with {proc.returncode}:\n{self.log()}"
                 )
-            if "Application startup complete" in self.log():
+            if _listening(self.port):  # uvicorn binds after startup completed
                 return
             await asyncio.sleep(0.1)
         self.kill()

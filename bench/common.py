@@ -1,0 +1,179 @@
+"""What every benchmark shares: start linli or the bare baseline as a real
+process, drive it over the OneBot v11 WebSocket, read its CPU time from /proc.
+
+Benchmarks print ratios against a baseline measured in the same run: absolute
+times on a shared machine drift, ratios much less.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.harness import (  # noqa: E402
+    LinliProcess,
+    OneBotV11,
+    text_of,
+)
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+ORDINARY = [
+    "今天电梯又坏了吗",
+    "楼下快递柜满了",
+    "谢谢物业师傅",
+    "有人知道周末社区义诊几点开始吗",
+    "3号楼门口的车能挪一下吗",
+    "好的收到",
+    "明天早上8点停水，大家提前储水",
+    "垃圾分类的桶换位置了",
+    "哈哈哈",
+    "水管师傅电话发一下",
+    "今天天气不错",
+    "孩子放学了，一起去公园吗",
+    "物业费在哪里交",
+    "停车场B区有空位",
+    "楼道灯不亮了",
+    "晚上广场舞几点",
+]
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@dataclass
+class Process:
+    """linli (``bot.py``) or the bare baseline, as a real process."""
+
+    name: str
+    proc: LinliProcess
+
+    @classmethod
+    def linli(cls, workdir: Path, config_text: str, env: dict[str, str] | None = None):
+        proc = LinliProcess(workdir=workdir, config_text=config_text, env=env or {})
+        proc.env.setdefault("LOG_LEVEL", "INFO")
+        return cls("linli", proc)
+
+    @classmethod
+    def bare(cls, workdir: Path):
+        proc = LinliProcess(workdir=workdir, config_text="")
+        proc.env["LOG_LEVEL"] = "INFO"
+        return cls("bare", proc)
+
+    async def start(self) -> None:
+        if self.name == "bare":
+            self.proc.workdir.mkdir(parents=True, exist_ok=True)
+            self.proc.runs += 1
+            log = self.proc.log_path().open("wb")
+            env = self.proc._environ()
+            self.proc.proc = subprocess.Popen(  # noqa: ASYNC220
+                [sys.executable, str(ROOT / "bench/bare_bot.py")],
+                cwd=self.proc.workdir,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            log.close()
+            deadline = time.monotonic() + 30
+            while (
+                "Application startup complete"
+                not in self.proc.log().split("(bare)", 1)[-1]
+            ):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(self.proc.log())
+                await asyncio.sleep(0.1)
+        else:
+            await self.proc.start()
+
+    @property
+    def pid(self) -> int:
+        assert self.proc.proc is not None
+        return self.proc.proc.pid
+
+    async def stop(self) -> None:
+        await self.proc.stop()
+
+
+async def flood(
+    onebot: OneBotV11,
+    count: int,
+    *,
+    groups: int = 1,
+    members: int = 200,
+    sentinel: str,
+    texts: list[str] = ORDINARY,
+) -> None:
+    """Send ``count`` ordinary group messages, then ``sentinel``; wait for its reply."""
+    for n in range(count):
+        await onebot.group_message(
+            texts[n % len(texts)],
+            group=1000 + n % groups,
+            user=100000 + n % members,
+            card=f"{1 + n % 9}-{1 + n % 3}-{101 + n % 30} 住户{n % members}",
+        )
+    before = len(onebot.calls)
+    await onebot.group_message(sentinel, group=1000, user=42)
+    await onebot.expect_call("send_msg", after=before, timeout=600)
+
+
+async def cpu_per_message(
+    process: Process,
+    count: int,
+    *,
+    sentinel: str,
+    repeats: int = 3,
+    groups: int = 1,
+    prepare: Callable[[OneBotV11], Awaitable[None]] | None = None,
+) -> float:
+    """Median CPU seconds the process spends per ordinary message."""
+    samples = []
+    async with process.proc.connect() as onebot:
+        if prepare is not None:
+            await prepare(onebot)
+        await flood(onebot, 400, groups=groups, sentinel=sentinel)  # warm up
+        for _ in range(repeats):
+            start = cpu_seconds(process.pid)
+            await flood(onebot, count, groups=groups, sentinel=sentinel)
+            samples.append((cpu_seconds(process.pid) - start) / count)
+    return statistics.median(samples)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    python = platform.python_version()
+    return f"{platform.platform()}, Python {python}, {os.cpu_count()} cores, {cpu}"
+
+
+__all__ = [
+    "ORDINARY",
+    "Process",
+    "cpu_per_message",
+    "cpu_seconds",
+    "flood",
+    "machine",
+    "rss_mb",
+    "text_of",
+]
