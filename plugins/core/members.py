@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import contextlib
+from collections import OrderedDict
 
 from tortoise.exceptions import IntegrityError
 
 from .identity import parse_household
 from .models import KnownMember
 
-_known: dict[tuple[str, str], tuple[str, str | None]] = {}
+# what was last written for (group, user); bounded, so a big estate's memory is
+# capped: a member pushed out is simply compared against the database again
+_CACHE_SIZE = 100_000
+_known: OrderedDict[tuple[str, str], tuple[str, str | None]] = OrderedDict()
 
 
 async def seen(group: str, user: str, display_name: str, pattern: str) -> None:
     household = parse_household(display_name, pattern)
     value = (display_name, household.key if household else None)
-    if _known.get((group, user)) == value:
+    key = (group, user)
+    if _known.get(key) == value:
+        _known.move_to_end(key)
         return
-    _known[(group, user)] = value
+    _known[key] = value
+    if len(_known) > _CACHE_SIZE:
+        _known.popitem(last=False)
     updated = await KnownMember.filter(group=group, user=user).update(
         display_name=display_name, household=value[1]
     )
