@@ -160,3 +160,52 @@ async def test_running_scheduler_fires_soon_after_schedule() -> None:
         await asyncio.wait_for(fired.wait(), 5)
     finally:
         await worker.stop()
+
+
+async def test_non_utc_due_time_fires_at_the_right_moment() -> None:
+    """SQLite compares stored datetimes as text: due times are stored in UTC."""
+    from zoneinfo import ZoneInfo
+
+    from tortoise import timezone
+
+    from plugins.core.models import Job
+    from plugins.core.scheduler import Scheduler, job_handler, schedule
+
+    kind, ran = _kind(), []
+
+    @job_handler(kind)
+    async def handle(payload: dict) -> None:
+        ran.append(1)
+
+    shanghai = timezone.now().astimezone(ZoneInfo("Asia/Shanghai"))
+    overdue = await schedule(kind, shanghai - timedelta(minutes=1))
+    ahead = await schedule(kind, shanghai + timedelta(hours=1))
+    await Scheduler().run_due(shanghai)  # "now" given in another zone
+    assert ran == [1]  # the overdue one, at once
+    assert (await Job.get(id=overdue.id)).status == "done"
+    assert (await Job.get(id=ahead.id)).status == "pending"
+
+
+async def test_rescheduling_a_key_while_its_job_runs() -> None:
+    from tortoise import timezone
+
+    from plugins.core.models import Job
+    from plugins.core.scheduler import Scheduler, job_handler, schedule
+
+    kind, started, release = _kind(), asyncio.Event(), asyncio.Event()
+
+    @job_handler(kind)
+    async def handle(payload: dict) -> None:
+        if payload["n"] == 1:
+            started.set()
+            await release.wait()
+
+    key = f"{kind}:k"
+    await schedule(kind, timezone.now() - timedelta(seconds=1), {"n": 1}, key=key)
+    running = asyncio.create_task(Scheduler().run_due())
+    await asyncio.wait_for(started.wait(), 5)
+    later = await schedule(kind, timezone.now() + timedelta(hours=1), {"n": 2}, key=key)
+    release.set()
+    await running
+    assert (await Job.get(id=later.id)).key == key
+    assert await Job.filter(kind=kind, status="done").count() == 1

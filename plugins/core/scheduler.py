@@ -18,7 +18,7 @@ import os
 import socket
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from nonebot import logger
@@ -56,8 +56,12 @@ async def schedule(
     """Store a job. With ``key``, a pending job of that key is replaced."""
     if due_at.tzinfo is None:
         raise ValueError("due_at must be timezone-aware")
+    # stored in UTC: SQLite compares datetimes as text, offsets and all
+    due_at = due_at.astimezone(UTC)
     if key is not None:
         await Job.filter(key=key).exclude(status="running").delete()
+        # a job of that key that is running now keeps running, without the key
+        await Job.filter(key=key, status="running").update(key=None)
     job = await Job.create(kind=kind, due_at=due_at, payload=payload or {}, key=key)
     for event in _wakeups:
         event.set()
@@ -114,15 +118,18 @@ class Scheduler:
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
 
     async def run_due(self, now: datetime | None = None) -> int:
-        """Claim and run every due job; returns how many ran (ok or not)."""
+        """Claim and run every due job; returns how many ran (ok or not).
+
+        A batch runs concurrently, so that a job waiting for a platform (a send
+        held back by its budget) does not hold up the others."""
         ran = 0
         while True:
-            claimed = await self._claim(now or timezone.now())
+            # in UTC: Tortoise passes filter values to SQLite as text
+            claimed = await self._claim((now or timezone.now()).astimezone(UTC))
             if not claimed:
                 return ran
-            for job in claimed:
-                await self._run(job)
-                ran += 1
+            await asyncio.gather(*(self._run(job) for job in claimed))
+            ran += len(claimed)
 
     async def _claim(self, now: datetime) -> list[Job]:
         if not _handlers:
