@@ -10,7 +10,15 @@ from nonebot.adapters.console import Bot, Message, MessageEvent
 from nonechat.model import DIRECT
 
 from .base import BasePort
-from .port import Capability, EventInfo, MemberInfo, Segment, qualify
+from .port import (
+    Capability,
+    EventInfo,
+    MemberInfo,
+    Mention,
+    Segment,
+    mentioned,
+    qualify,
+)
 
 PLATFORM = "console"
 CAPABILITIES = frozenset(
@@ -34,11 +42,11 @@ class ConsolePort(BasePort):
         group: str,
         text: str,
         *,
-        mention: str | None = None,
+        mention: Mention = None,
         reply_to: str | None = None,
     ) -> str | None:
-        if mention is not None:
-            text = f"@{self._raw(mention)} {text}"
+        names = " ".join(f"@{self._raw(user)}" for user in mentioned(mention))
+        text = f"{names} {text}" if names else text
         channel = self._raw(group)
         result = await self._call(
             "send_msg", lambda: self.bot.send_message(channel, Message(text))

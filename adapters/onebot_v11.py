@@ -23,9 +23,11 @@ from .port import (
     JoinRequest,
     MemberChange,
     MemberInfo,
+    Mention,
     PlatformRole,
     Segment,
     SegmentKind,
+    mentioned,
     qualify,
 )
 
@@ -48,14 +50,14 @@ class OneBotV11Port(BasePort):
         group: str,
         text: str,
         *,
-        mention: str | None = None,
+        mention: Mention = None,
         reply_to: str | None = None,
     ) -> str | None:
         message = Message()
         if reply_to is not None:
             message += MessageSegment.reply(number_or_text(reply_to))
-        if mention is not None:
-            message += MessageSegment.at(number_or_text(self._raw(mention))) + " "
+        for user in mentioned(mention):
+            message += MessageSegment.at(number_or_text(self._raw(user))) + " "
         message += text
         group_id = number_or_text(self._raw(group))
         result = await self._call(

@@ -26,9 +26,11 @@ from .port import (
     EventInfo,
     MemberChange,
     MemberInfo,
+    Mention,
     NotSupported,
     Segment,
     SegmentKind,
+    mentioned,
     qualify,
 )
 
@@ -83,14 +85,14 @@ class OneBotV12Port(BasePort):
         group: str,
         text: str,
         *,
-        mention: str | None = None,
+        mention: Mention = None,
         reply_to: str | None = None,
     ) -> str | None:
         message = Message()
         if reply_to is not None:
             message += MessageSegment.reply(reply_to)
-        if mention is not None:
-            message += MessageSegment.mention(self._raw(mention)) + " "
+        for user in mentioned(mention):
+            message += MessageSegment.mention(self._raw(user)) + " "
         message += text
         group_id = self._raw(group)
         result = await self._call(

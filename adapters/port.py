@@ -9,6 +9,7 @@ raises :class:`PlatformError`. Callers handle both (fall back, notify, retry).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -154,6 +155,18 @@ class JoinRequest:
     sub_type: str
 
 
+Mention = str | Sequence[str] | None
+"""Who a message mentions: one qualified user id, several, or nobody."""
+
+
+def mentioned(mention: Mention) -> tuple[str, ...]:
+    if mention is None:
+        return ()
+    if isinstance(mention, str):
+        return (mention,)
+    return tuple(mention)
+
+
 def qualify(platform: str, raw: str | int) -> str:
     return f"{platform}:{raw}"
 
@@ -177,7 +190,7 @@ class Port(Protocol):
         group: str,
         text: str,
         *,
-        mention: str | None = None,
+        mention: Mention = None,
         reply_to: str | None = None,
     ) -> str | None: ...
 

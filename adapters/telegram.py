@@ -30,9 +30,11 @@ from .port import (
     JoinRequest,
     MemberChange,
     MemberInfo,
+    Mention,
     PlatformRole,
     Segment,
     SegmentKind,
+    mentioned,
     qualify,
 )
 
@@ -86,7 +88,7 @@ class TelegramPort(BasePort):
         group: str,
         text: str,
         *,
-        mention: str | None = None,
+        mention: Mention = None,
         reply_to: str | None = None,
     ) -> str | None:
         return await self._send(self._chat(group), text, mention, reply_to)
@@ -95,11 +97,11 @@ class TelegramPort(BasePort):
         return await self._send(self._chat(user), text, None, None)
 
     async def _send(
-        self, chat: int, text: str, mention: str | None, reply_to: str | None
+        self, chat: int, text: str, mention: Mention, reply_to: str | None
     ) -> str | None:
         message = Message()
-        if mention is not None:
-            uid = self._chat(mention)
+        for user in mentioned(mention):
+            uid = self._chat(user)
             name = await self._name(chat, uid)
             who = User(id=uid, is_bot=False, first_name=name)
             message += Entity.text_mention(f"@{name}", who) + Entity.text(" ")

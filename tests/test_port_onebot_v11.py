@@ -396,3 +396,27 @@ async def test_event_info_platform_prefix_override(app: App) -> None:
     assert info.platform == "wx"
     assert info.group == "wx:1000"
     assert info.user == "wx:42"
+
+
+async def test_send_group_mentions_several_members(app: App) -> None:
+    from nonebot.adapters.onebot.v11 import Message, MessageSegment
+
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        expected = (
+            Message()
+            + MessageSegment.at(7)
+            + " "
+            + MessageSegment.at(8)
+            + " "
+            + "请确认通知"
+        )
+        ctx.should_call_api(
+            "send_group_msg",
+            {"group_id": 1000, "message": expected},
+            result={"message_id": 5},
+        )
+        assert (
+            await port.send_group("qq:1000", "请确认通知", mention=["qq:7", "qq:8"])
+            == "5"
+        )

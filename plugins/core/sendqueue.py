@@ -23,6 +23,7 @@ from typing import Any
 from nonebot import logger
 
 from adapters import PlatformError, Port, split_id
+from adapters.port import Mention, mentioned
 
 from .bots import port_for_group, port_for_user
 from .config import SendConfig
@@ -90,7 +91,7 @@ class SendQueue:
         group: str,
         text: str,
         *,
-        mention: str | None = None,
+        mention: Mention = None,
         reply_to: str | None = None,
         urgent: bool = False,
     ) -> asyncio.Future[str | None]:
@@ -101,7 +102,7 @@ class SendQueue:
                 group, text, mention=mention, reply_to=reply_to
             )
 
-        key = ("group", text, mention, reply_to)
+        key = ("group", text, mentioned(mention), reply_to)
         return self._enqueue(group, key, send, private=False, urgent=urgent)
 
     def send_private(self, user: str, text: str) -> asyncio.Future[str | None]:
