@@ -13,6 +13,7 @@ import importlib
 import ipaddress
 import json
 import os
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -31,6 +32,38 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+# NoneBot logs every incoming message with its text, which can hold phone numbers,
+# ID numbers or an anonymous ballot: linli's log keeps who and where, not what
+# (LINLI_LOG_MESSAGES=1 keeps the text, for debugging).
+_QUOTED_TAIL = re.compile(r"'.*'$", re.DOTALL)  # OneBot: … from 42@[群:1000] '…'
+_COLON_TAIL = re.compile(r"^(.*@\[[^\]]*\]: ).*$", re.DOTALL)  # Telegram: …]: …
+HIDDEN = "[text hidden]"
+
+
+def redact(line: str) -> str:
+    if _QUOTED_TAIL.search(line):
+        return _QUOTED_TAIL.sub(f"'{HIDDEN}'", line)
+    return _COLON_TAIL.sub(rf"\g<1>{HIDDEN}", line)
+
+
+def keep_message_text_out_of_logs() -> None:
+    from nonebot.log import default_filter, default_format, logger, logger_id
+
+    def message_filter(record) -> bool:  # type: ignore[no-untyped-def]
+        if record["function"] == "handle_event" and "[message." in record["message"]:
+            record["message"] = redact(record["message"])
+        return default_filter(record)
+
+    logger.remove(logger_id)
+    logger.add(
+        sys.stdout,
+        level=0,
+        diagnose=False,
+        filter=message_filter,
+        format=default_format,
+    )
 
 
 def adapter_modules() -> list[str]:
@@ -59,6 +92,8 @@ def init_options(console: bool = False) -> dict[str, object]:
 def main(argv: list[str]) -> int:
     console = "--console" in argv
     nonebot.init(**init_options(console))
+    if os.environ.get("LINLI_LOG_MESSAGES") != "1":
+        keep_message_text_out_of_logs()
     driver = nonebot.get_driver()
     # NoneBot keeps undeclared .env keys in its config, not in os.environ: make
     # LINLI_* from a .env file visible to linli's settings (environment wins).
