@@ -1,0 +1,469 @@
+"""faq's logic, without NoneBot: how to react to a message (answer, point to an
+earlier answer, suggest, hint at /报修), what admins change, and the questions
+nobody could answer.
+
+Short-lived state (cooldowns, per-member throttle, pending suggestions) is kept
+in memory per process; entries and history are in the database.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from plugins.core import audit, compact
+
+from . import entries
+from .config import FaqConfig
+from .entries import Actor, FaqError
+from .matcher import Entry, Index, Match, Stripper, looks_like_question
+from .models import FaqChange, FaqUnanswered
+
+ReplyKind = Literal["answer", "pointer", "suggest", "fault", "unknown"]
+_PHONE = re.compile(r"\d{7,}")
+_VARIABLES = re.compile(r"\{(group_name|today|weekday|now)\}")
+_CN_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+               "七": 7, "八": 8, "九": 9}  # fmt: skip
+_WEEKDAYS_ZH = "一二三四五六日"
+SUGGEST_MARGIN = 0.15  # suggestions far below the best one are noise
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A message that might be a question, in linli's terms."""
+
+    text: str
+    user: str
+    group: str | None
+    tags: tuple[str, ...] = ()
+    group_name: str = ""
+    to_me: bool = False
+    locale: str = "zh-CN"
+    timezone: str = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class Reply:
+    kind: ReplyKind
+    entry: Entry | None = None
+    text: str = ""  # the answer with its variables filled, or the fault hint
+    choices: tuple[Entry, ...] = ()
+    reply_to: str | None = None  # pointer: our earlier answer's message id
+    score: float = 0.0
+
+
+def mask(text: str) -> str:
+    """Phone and ID numbers never appear in full: 138****5678."""
+    return _PHONE.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 5) + m[0][-2:], text)
+
+
+@lru_cache(maxsize=32)
+def _stripper(words: tuple[str, ...]) -> Stripper:
+    return Stripper(words)
+
+
+def strip_fillers(whole: str, words: Sequence[str]) -> str:
+    """``whole`` (compact) without filler words such as 请问 你好 谢谢."""
+    return _stripper(tuple(words))(whole)
+
+
+def parse_choice(whole: str) -> int | None:
+    """``1`` ``１`` ``第2个`` ``三`` → the number of a suggestion."""
+    text = whole.removeprefix("第").removesuffix("个").removesuffix("条")
+    if text.isascii() and text.isdigit() and len(text) == 1:
+        return int(text)
+    return _CN_NUMBERS.get(text)
+
+
+def render_answer(answer: str, *, group_name: str, locale: str, now: datetime) -> str:
+    """Fill ``{group_name}`` ``{today}`` ``{weekday}`` ``{now}``; nothing else."""
+    if locale == "en":
+        values = {
+            "today": f"{now:%b} {now.day}",
+            "weekday": f"{now:%A}",
+        }
+    else:
+        values = {
+            "today": f"{now.month}月{now.day}日",
+            "weekday": "星期" + _WEEKDAYS_ZH[now.weekday()],
+        }
+    values["now"] = f"{now:%H:%M}"
+    values["group_name"] = group_name
+    return _VARIABLES.sub(lambda m: values[m[1]], answer).strip()
+
+
+@dataclass
+class Memory:
+    """Per-process, short-lived: cooldowns, throttles and pending suggestions."""
+
+    clock: Callable[[], float] = time.monotonic
+    answered: dict[tuple[str | None, str], tuple[float, str | None]] = field(
+        default_factory=dict
+    )
+    pointed: dict[tuple[str | None, str], float] = field(default_factory=dict)
+    replies: dict[str, deque[float]] = field(default_factory=dict)
+    pending: dict[tuple[str | None, str], tuple[float, tuple[Entry, ...]]] = field(
+        default_factory=dict
+    )
+    hinted: dict[tuple[str | None, str], float] = field(default_factory=dict)
+
+    def allow(self, user: str, limit: int, window: float) -> bool:
+        """Count one reply to ``user`` unless they had ``limit`` within ``window``."""
+        now = self.clock()
+        sent = self.replies.setdefault(user, deque())
+        while sent and now - sent[0] >= window:
+            sent.popleft()
+        if len(sent) >= limit:
+            return False
+        sent.append(now)
+        return True
+
+    def prune(self, horizon: float) -> None:
+        now = self.clock()
+        for table in (self.answered, self.pointed, self.hinted):
+            for key in [k for k, v in table.items() if now - _at(v) > horizon]:
+                del table[key]
+        for key in [k for k, v in self.pending.items() if v[0] < now]:
+            del self.pending[key]
+        for key in [
+            k for k, v in self.replies.items() if not v or now - v[-1] > horizon
+        ]:
+            del self.replies[key]
+
+
+def _at(value: float | tuple[float, str | None]) -> float:
+    return value[0] if isinstance(value, tuple) else value
+
+
+class Faq:
+    def __init__(self, memory: Memory | None = None) -> None:
+        self.memory = memory or Memory()
+        self._rows: list | None = None
+        self._revision = -1
+        self._checked = float("-inf")
+        self._indexes: dict[int, tuple[FaqConfig, int, Index]] = {}
+        self._calls = 0
+
+    # -- entries and their index -------------------------------------------
+
+    def invalidate(self) -> None:
+        """Entries changed in this process: reload them at the next message."""
+        self._rows = None
+
+    def forget_indexes(self) -> None:
+        """The config was reloaded: build the indexes again from the new one."""
+        self._indexes.clear()
+
+    async def index_for(self, section: FaqConfig) -> Index:
+        now = self.memory.clock()
+        if self._rows is None or now - self._checked >= section.refresh_seconds:
+            latest = await entries.revision()
+            self._checked = now
+            if self._rows is None or latest != self._revision:
+                self._rows = await entries.load_rows()
+                self._revision = latest
+        cached = self._indexes.get(id(section))
+        if cached and cached[0] is section and cached[1] == self._revision:
+            return cached[2]
+        index = Index(
+            entries.effective_entries(section, self._rows),
+            ignore_words=section.ignore_words,
+            statement_penalty=section.statement_penalty,
+        )
+        self._indexes[id(section)] = (section, self._revision, index)
+        return index
+
+    # -- one message ----------------------------------------------------------
+
+    async def respond(
+        self, section: FaqConfig, asked: Asked, now: datetime | None = None
+    ) -> Reply | None:
+        """How to react to ``asked``; None means stay silent."""
+        text = asked.text.strip()
+        if not text or len(text) > section.max_length:
+            return None
+        whole = compact(text)
+        if not whole:
+            return None
+        now = now or datetime.now(ZoneInfo(asked.timezone))
+        self._calls += 1
+        if self._calls % 1000 == 0:
+            self.memory.prune(max(section.cooldown_seconds, 3600))
+
+        chosen = self._chosen(asked, whole)
+        if chosen is not None:
+            if not self._allow(section, asked):
+                return None
+            return self._answer(chosen, asked, now, 1.0)
+
+        meaningful = bool(strip_fillers(whole, section.ignore_words))
+        question_like = meaningful and (
+            asked.to_me or looks_like_question(text, section.question_words)
+        )
+        index = await self.index_for(section)
+        matches = index.match(
+            text,
+            question_like=question_like,
+            group=asked.group,
+            tags=asked.tags,
+            minute=now.hour * 60 + now.minute,
+            limit=section.suggest_count,
+        )
+        best = matches[0] if matches else None
+        if best is not None and best.score >= section.answer_threshold:
+            return self._answer_or_cooldown(section, best, asked, now)
+        if (
+            question_like
+            and best is not None
+            and best.score >= section.suggest_threshold
+        ):
+            return self._suggest(section, matches, asked)
+
+        if question_like and section.record_unanswered:
+            await self.record_unanswered(asked.group, text, section)
+        if meaningful and any(
+            (word := compact(w)) and word in whole for w in section.fault_words
+        ):
+            key = (asked.group, asked.user)
+            last = self.memory.hinted.get(key)
+            clock = self.memory.clock()
+            if last is not None and clock - last < section.fault_hint_cooldown_seconds:
+                return None
+            if not self._allow(section, asked):
+                return None
+            self.memory.hinted[key] = clock
+            return Reply("fault", text=section.fault_hint.strip())
+        if asked.to_me and meaningful and section.unknown_reply:
+            return Reply("unknown") if self._allow(section, asked) else None
+        return None
+
+    def note_sent(
+        self, group: str | None, entry: Entry, message_id: str | None
+    ) -> None:
+        """Remember our answer's message id, for the pointer of the cooldown."""
+        key = (group, entry.key)
+        found = self.memory.answered.get(key)
+        if found is not None and message_id is not None:
+            self.memory.answered[key] = (found[0], message_id)
+
+    def _allow(self, section: FaqConfig, asked: Asked) -> bool:
+        return self.memory.allow(
+            asked.user, section.user_limit, section.user_window_seconds
+        )
+
+    def _chosen(self, asked: Asked, whole: str) -> Entry | None:
+        key = (asked.group, asked.user)
+        pending = self.memory.pending.get(key)
+        if pending is None:
+            return None
+        expires, choices = pending
+        if self.memory.clock() > expires:
+            del self.memory.pending[key]
+            return None
+        number = parse_choice(whole)
+        if number is None or not 1 <= number <= len(choices):
+            return None
+        del self.memory.pending[key]
+        return choices[number - 1]
+
+    def _answer(self, entry: Entry, asked: Asked, now: datetime, score: float) -> Reply:
+        self.memory.answered[(asked.group, entry.key)] = (self.memory.clock(), None)
+        text = render_answer(
+            entry.answer, group_name=asked.group_name, locale=asked.locale, now=now
+        )
+        return Reply("answer", entry=entry, text=text, score=score)
+
+    def _answer_or_cooldown(
+        self, section: FaqConfig, best: Match, asked: Asked, now: datetime
+    ) -> Reply | None:
+        key = (asked.group, best.entry.key)
+        last = self.memory.answered.get(key)
+        clock = self.memory.clock()
+        if (
+            asked.group is not None
+            and last is not None
+            and clock - last[0] < section.cooldown_seconds
+        ):
+            pointed = self.memory.pointed.get(key)
+            if section.cooldown_reply == "silent" or (
+                pointed is not None and pointed >= last[0]
+            ):
+                return None  # one pointer per answer is enough
+            if not self._allow(section, asked):
+                return None
+            self.memory.pointed[key] = clock
+            return Reply(
+                "pointer", entry=best.entry, reply_to=last[1], score=best.score
+            )
+        if not self._allow(section, asked):
+            return None
+        return self._answer(best.entry, asked, now, best.score)
+
+    def _suggest(
+        self, section: FaqConfig, matches: list[Match], asked: Asked
+    ) -> Reply | None:
+        floor = max(section.suggest_threshold, matches[0].score - SUGGEST_MARGIN)
+        choices = tuple(m.entry for m in matches if m.score >= floor)[
+            : section.suggest_count
+        ]
+        if not self._allow(section, asked):
+            return None
+        expires = self.memory.clock() + section.suggest_expire_seconds
+        self.memory.pending[(asked.group, asked.user)] = (expires, choices)
+        return Reply("suggest", choices=choices, score=matches[0].score)
+
+    # -- questions nobody answered --------------------------------------------
+
+    async def record_unanswered(
+        self, group: str | None, text: str, section: FaqConfig
+    ) -> None:
+        whole = compact(text)
+        key = mask(strip_fillers(whole, section.ignore_words) or whole)[:191]
+        sample = mask(" ".join(text.split()))[:255]
+        where = group or ""
+        now = datetime.now(ZoneInfo("UTC"))
+        query = FaqUnanswered.filter(group=where, key=key)
+        if await query.update(count=F("count") + 1, last_at=now, sample=sample):
+            return
+        try:
+            await FaqUnanswered.create(
+                group=where, key=key, sample=sample, count=1, last_at=now
+            )
+        except IntegrityError:  # counted by another process at the same moment
+            await query.update(count=F("count") + 1, last_at=now, sample=sample)
+
+    async def unanswered(
+        self, section: FaqConfig, *, group: str | None, limit: int = 10
+    ) -> list[tuple[str, int, list[str]]]:
+        """The most asked unanswered questions: (sample, count, groups).
+
+        ``group`` None means every group. Questions that an entry now answers
+        are left out.
+        """
+        since = datetime.now(ZoneInfo("UTC")) - timedelta(days=section.unanswered_days)
+        query = FaqUnanswered.filter(last_at__gte=since)
+        if group is not None:
+            query = query.filter(group=group)
+        rows = await query.order_by("-count", "-last_at").limit(500)
+        merged: dict[str, list] = {}
+        for row in rows:
+            found = merged.setdefault(row.key, [row.sample, 0, [], row.last_at])
+            found[1] += row.count
+            if row.group and row.group not in found[2]:
+                found[2].append(row.group)
+            if row.last_at > found[3]:
+                found[0], found[3] = row.sample, row.last_at
+        index = await self.index_for(section)
+        out = []
+        for sample, count, groups, _ in sorted(merged.values(), key=lambda v: -v[1]):
+            best = index.match(sample, question_like=True, group=group, limit=1)
+            if best and best[0].score >= section.answer_threshold:
+                continue
+            out.append((sample, count, groups))
+            if len(out) >= limit:
+                break
+        return out
+
+    # -- what admins change ---------------------------------------------------
+
+    async def add(
+        self,
+        section: FaqConfig,
+        actor: Actor,
+        questions: list[str],
+        answer: str,
+    ) -> str:
+        """Teach an entry; returns its 编号."""
+        answer = answer.strip()
+        if not questions or not answer:
+            raise FaqError("faq.usage.add")
+        duplicate = await entries.duplicate_of(questions, section)
+        if duplicate is not None:
+            raise FaqError("faq.duplicate", key=duplicate)
+        groups = (
+            [actor.group] if section.taught_scope == "group" and actor.group else []
+        )
+        row = await entries.add(questions, answer, actor, groups=groups)
+        self.invalidate()
+        await audit(
+            actor.user,
+            "faq.add",
+            group=actor.group,
+            target=str(row.id),
+            questions=questions,
+            answer=answer,
+        )
+        return str(row.id)
+
+    async def edit(
+        self, section: FaqConfig, actor: Actor, key: str, answer: str
+    ) -> str:
+        answer = answer.strip()
+        if not answer:
+            raise FaqError("faq.usage.edit")
+        row = await entries.change(key, section, actor, answer=answer)
+        self.invalidate()
+        shown = entries.display_key(row)
+        await audit(
+            actor.user, "faq.edit", group=actor.group, target=shown, answer=answer
+        )
+        return shown
+
+    async def delete(self, section: FaqConfig, actor: Actor, key: str) -> str:
+        row = await entries.change(key, section, actor, action="delete", deleted=True)
+        self.invalidate()
+        shown = entries.display_key(row)
+        await audit(actor.user, "faq.delete", group=actor.group, target=shown)
+        return shown
+
+    async def undo(self, section: FaqConfig, actor: Actor, key: str) -> FaqChange:
+        change = await entries.undo(key, section, actor)
+        self.invalidate()
+        await audit(
+            actor.user,
+            "faq.undo",
+            group=actor.group,
+            target=key,
+            undone=change.id,
+            undone_action=change.action,
+        )
+        return change
+
+    async def listing(
+        self,
+        section: FaqConfig,
+        *,
+        group: str | None,
+        tags: tuple[str, ...] = (),
+        keyword: str = "",
+    ) -> list[Entry]:
+        """Live entries (of ``group``, or all when None), filtered by a keyword."""
+        index = await self.index_for(section)
+        wanted = compact(keyword)
+        out = []
+        for entry in index.entries:
+            if group is not None and not entry.in_scope(group, tags):
+                continue
+            if wanted:
+                haystack = compact(
+                    " ".join(
+                        [*entry.questions, *entry.keywords, entry.answer, entry.key]
+                    )
+                )
+                if wanted not in haystack:
+                    continue
+            out.append(entry)
+        return out
+
+
+faq = Faq()

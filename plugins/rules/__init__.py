@@ -1,0 +1,95 @@
+"""rules: group rules enforced with a warn → mute → kick ladder.
+
+Matchers only: the guard (every group message, priority 1), the join and leave
+notices, join requests, and the nickname job. The commands are in commands.py.
+"""
+
+from __future__ import annotations
+
+from nonebot import logger, on_message, on_notice, on_request, require
+from nonebot.adapters import Bot, Event
+from nonebot.matcher import Matcher
+from nonebot.plugin import PluginMetadata
+
+require("plugins.core")
+from adapters import join_request, member_change  # noqa: E402
+from plugins.core import (  # noqa: E402
+    Ctx,
+    job_handler,
+    port_for_group,
+    register_models,
+    store,
+)
+from plugins.core.bots import port_of, v11_platform  # noqa: E402
+
+from . import commands, config, joins  # noqa: E402, F401  (config registers)
+from .guard import GUARD  # noqa: E402
+
+register_models("rules", "plugins.rules")
+
+__plugin_meta__ = PluginMetadata(
+    name="rules",
+    description="群规：违规检测与 警告 → 禁言 → 移出 的处理阶梯",
+    usage="/群规 (/rules), /申诉 (/appeal); 管理员: /警告 /禁言 /解禁 /踢 "
+    "/警告记录 /清除警告 /撤销",
+    type="application",
+    supported_adapters={"~onebot.v11", "~onebot.v12"},
+    extra={"linli": {"section": "rules", "help": "rules.help.usage"}},
+)
+
+guard = on_message(priority=1, block=False)
+
+
+@guard.handle()
+async def _guard(matcher: Matcher, ctx: Ctx) -> None:
+    if await GUARD.judge(ctx.info, ctx.port, ctx.config, ctx.role):
+        matcher.stop_propagation()
+
+
+members = on_notice(priority=1, block=False)
+
+
+@members.handle()
+async def _members(bot: Bot, event: Event) -> None:
+    change = member_change(bot, event, v11_platform=v11_platform(bot))
+    if change is None:
+        return
+    current = store.current
+    cfg = current.section("rules", change.group)
+    if not cfg.enabled:
+        return
+    try:
+        if change.joined:
+            await joins.member_joined(change, port_of(bot), cfg, current)
+        else:
+            await joins.member_left(change)
+    except Exception:
+        logger.exception(f"rules: could not handle {change}")
+
+
+requests = on_request(priority=1, block=False)
+
+
+@requests.handle()
+async def _requests(bot: Bot, event: Event) -> None:
+    request = join_request(bot, event, v11_platform=v11_platform(bot))
+    if request is None:
+        return
+    current = store.current
+    cfg = current.section("rules", request.group)
+    if not cfg.enabled:
+        return
+    try:
+        await joins.join_request(request, port_of(bot), cfg, current)
+    except Exception:
+        logger.exception(f"rules: could not handle {request}")
+
+
+@job_handler("rules.nickname")
+async def _nickname(payload: dict) -> None:
+    group, user = payload["group"], payload["user"]
+    current = store.current
+    cfg = current.section("rules", group)
+    # no bot online: PlatformError (retryable), the scheduler tries again later
+    port = port_for_group(group)
+    await joins.check_nickname(port, group, user, cfg, current)

@@ -1,0 +1,295 @@
+"""The ``rules:`` section of the admin's YAML: detectors, the ladder, joining.
+
+Every key has a default, so an empty section works. Durations are written as
+``600`` (seconds), ``10m``, ``2h``, ``30d`` or ``10分钟``; a group can override
+any key under ``groups: <id>: rules:``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time as dtime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from plugins.core import Section, parse_duration, register_section
+
+from .defaults import (
+    DEFAULT_AD_WORDS,
+    DEFAULT_BANNED_WORDS,
+    DEFAULT_CARD_WHITELIST,
+    DEFAULT_FRAUD_WORDS,
+    DEFAULT_URGENT_WORDS,
+    DEFAULT_WHITELIST_DOMAINS,
+)
+from .ladder import parse_step
+
+
+def _seconds(value: object) -> object:
+    """``600``, ``"10m"``, ``"2h"``, ``"30d"``, ``"10分钟"`` → seconds."""
+    if isinstance(value, bool):
+        raise ValueError("expected a duration such as 600, 10m, 2h or 30d")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return float(text)
+        except ValueError:
+            pass
+        delta = parse_duration(text)
+        if delta is None:
+            raise ValueError(
+                f"{value!r} is not a duration: write e.g. 600, 30s, 10m, 2h, 30d"
+            )
+        return delta.total_seconds()
+    raise ValueError("expected a duration such as 600, 10m, 2h or 30d")
+
+
+Duration = Annotated[float, BeforeValidator(_seconds), Field(gt=0)]
+_CLOCK = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _check_action(value: str) -> str:
+    if value in ("ladder", "remind"):
+        return value
+    try:
+        parse_step(value)
+    except ValueError as exc:
+        raise ValueError(
+            f"{exc}; or use 'ladder' (the ladder decides) or 'remind' "
+            "(recall and remind privately, no strike)"
+        ) from None
+    return value
+
+
+class Detector(_Model):
+    """What every detector has: on/off, strikes, action, dry-run, recall."""
+
+    enabled: bool = True
+    strikes: int = Field(1, ge=0, le=10)
+    action: str = "ladder"
+    dry_run: bool = False
+    recall: bool = True
+
+    @field_validator("action")
+    @classmethod
+    def _action(cls, value: str) -> str:
+        return _check_action(value)
+
+
+def _check_entries(entries: list[str]) -> list[str]:
+    for entry in entries:
+        if not entry.strip():
+            raise ValueError("an empty entry matches everything: remove it")
+        if entry.startswith("re:"):
+            body = entry[3:]
+            try:
+                compiled = re.compile(f"(?:{body})")
+            except re.error as exc:
+                raise ValueError(f"{entry!r}: not a valid regex: {exc}") from None
+            if compiled.groupindex:
+                raise ValueError(
+                    f"{entry!r}: named groups (?P<…>) are not allowed in a word regex"
+                )
+            if compiled.search(""):
+                raise ValueError(f"{entry!r}: this regex matches an empty text")
+        elif not entry.replace("*", "").strip():
+            raise ValueError(f"{entry!r}: a wildcard needs some text around '*'")
+    return entries
+
+
+class WordList(Detector):
+    """Literal words, ``a*b`` wildcards and ``re:…`` regexes."""
+
+    words: list[str] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=list)
+
+    @field_validator("words")
+    @classmethod
+    def _words(cls, value: list[str]) -> list[str]:
+        return _check_entries(value)
+
+
+class WordsConfig(WordList):
+    words: list[str] = Field(default_factory=lambda: list(DEFAULT_BANNED_WORDS))
+    wildcard_gap: int = Field(6, ge=0, le=50)
+
+
+class FraudConfig(WordList):
+    strikes: int = Field(3, ge=0, le=10)
+    words: list[str] = Field(default_factory=lambda: list(DEFAULT_FRAUD_WORDS))
+
+
+class AdsConfig(WordList):
+    words: list[str] = Field(default_factory=lambda: list(DEFAULT_AD_WORDS))
+    links: bool = True
+    whitelist_domains: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_WHITELIST_DOMAINS)
+    )
+    cards: bool = True
+    card_types: list[str] = Field(
+        default_factory=lambda: ["json", "xml", "share", "contact", "miniapp"]
+    )
+    card_whitelist: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_CARD_WHITELIST)
+    )
+    invites: bool = True
+
+    @field_validator("whitelist_domains")
+    @classmethod
+    def _domains(cls, value: list[str]) -> list[str]:
+        out = []
+        for domain in value:
+            d = domain.strip().lower().removeprefix("https://").removeprefix("http://")
+            d = d.split("/", 1)[0].removeprefix("www.").strip(".")
+            if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", d):
+                raise ValueError(f"{domain!r} is not a domain such as gov.cn")
+            out.append(d)
+        return out
+
+
+class FloodConfig(Detector):
+    messages: int = Field(8, ge=2)
+    seconds: Duration = 5.0
+    repeats: int = Field(3, ge=2)
+    repeat_seconds: Duration = 120.0
+    repeat_min_chars: int = Field(5, ge=1)
+
+
+class MentionAllConfig(Detector):
+    pass
+
+
+class PersonalDataConfig(Detector):
+    strikes: int = Field(0, ge=0, le=10)
+    action: str = "remind"
+    id_cards: bool = True
+    bank_cards: bool = True
+
+
+class QuietHoursConfig(Detector):
+    enabled: bool = False
+    strikes: int = Field(0, ge=0, le=10)
+    action: str = "remind"
+    recall: bool = False
+    start: str = "22:00"
+    end: str = "07:00"
+    urgent_words: list[str] = Field(default_factory=lambda: list(DEFAULT_URGENT_WORDS))
+    remind_every: Duration = 8 * 3600.0
+
+    @field_validator("start", "end")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not _CLOCK.match(value.strip()):
+            raise ValueError(f"{value!r} is not a time of day such as 22:00")
+        return value.strip()
+
+    def times(self) -> tuple[dtime, dtime]:
+        def parse(text: str) -> dtime:
+            h, m = _CLOCK.match(text).groups()  # type: ignore[union-attr]
+            return dtime(int(h), int(m))
+
+        return parse(self.start), parse(self.end)
+
+
+class RaidConfig(_Model):
+    enabled: bool = True
+    joins: int = Field(10, ge=2)
+    seconds: Duration = 300.0
+    guard: Duration = 1800.0
+    new_member: Duration = 86400.0
+
+
+class NicknameConfig(_Model):
+    enabled: bool = True
+    grace: Duration = 86400.0
+    action: Literal["remind", "strike", "kick"] = "remind"
+    pattern: str | None = None
+    example: str = "3-2-201 张三"
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
+
+class LadderConfig(_Model):
+    steps: list[str] = Field(
+        default_factory=lambda: ["warn", "mute 10m", "kick"], min_length=1
+    )
+    window: Duration = 30 * 86400.0
+    fallback: Literal["next", "notify"] = "notify"
+
+    @field_validator("steps")
+    @classmethod
+    def _steps(cls, value: list[str]) -> list[str]:
+        for step in value:
+            parse_step(step)
+        return value
+
+
+class NoticesConfig(_Model):
+    per_group: int = Field(5, ge=1)
+    seconds: Duration = 60.0
+
+
+class BlacklistConfig(_Model):
+    enabled: bool = False
+    rules: list[str] = Field(default_factory=lambda: ["ads", "fraud"])
+
+
+class JoinConfig(_Model):
+    welcome: bool = True
+    welcome_text: str | None = None
+    approve_by_pattern: bool = True
+    roster: list[str] = Field(default_factory=list)
+    refuse_blacklisted: bool = True
+
+
+class RulesConfig(Section):
+    text: str | None = None
+    whitelist: list[str] = Field(default_factory=list)
+    ladder: LadderConfig = Field(default_factory=LadderConfig)
+    notices: NoticesConfig = Field(default_factory=NoticesConfig)
+    blacklist: BlacklistConfig = Field(default_factory=BlacklistConfig)
+    join: JoinConfig = Field(default_factory=JoinConfig)
+    words: WordsConfig = Field(default_factory=WordsConfig)
+    fraud: FraudConfig = Field(default_factory=FraudConfig)
+    ads: AdsConfig = Field(default_factory=AdsConfig)
+    flood: FloodConfig = Field(default_factory=FloodConfig)
+    mention_all: MentionAllConfig = Field(default_factory=MentionAllConfig)
+    personal_data: PersonalDataConfig = Field(default_factory=PersonalDataConfig)
+    quiet_hours: QuietHoursConfig = Field(default_factory=QuietHoursConfig)
+    raid: RaidConfig = Field(default_factory=RaidConfig)
+    nickname: NicknameConfig = Field(default_factory=NicknameConfig)
+
+    def detector(self, rule: str) -> Detector:
+        """The settings of the detector that reports ``rule``."""
+        name = DETECTOR_OF.get(rule, rule)
+        return getattr(self, name)
+
+
+# rules (what a case says was broken) → the detector section that reports them
+DETECTOR_OF = {
+    "words": "words",
+    "fraud": "fraud",
+    "ads": "ads",
+    "flood": "flood",
+    "mention_all": "mention_all",
+    "personal_data": "personal_data",
+    "quiet_hours": "quiet_hours",
+}
+
+
+register_section("rules", RulesConfig)

@@ -1,0 +1,190 @@
+"""The detectors, compiled once per configuration into an :class:`Engine`.
+
+``engine.scan(...)`` looks at one message and returns what it broke, most
+serious first. It never touches the database: an ordinary message costs a
+pass of the automaton, a few regular expressions and a flood counter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from nonebot import logger
+
+from adapters.port import Segment
+
+from ..config import RulesConfig
+from . import ads, personal_data
+from .flood import FloodTracker
+from .mention_all import mentions_all
+from .quiet_hours import QuietReminders, in_quiet_hours, local_time, urgent
+from .textmap import compacted
+from .words import WordMatcher
+
+_HAS_ALNUM_PAIR = re.compile(r"[a-z0-9][a-z0-9.点點。 ]")
+_LONG_NUMBER = re.compile(r"\d(?:[ \t\u3000]*\d){15}")
+_COMMAND = re.compile(r"^\s*[/／]")
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule: str  # the detector section: words, fraud, ads, flood, …
+    reason: str  # i18n key of the short reason shown to people
+    detail: str  # what matched, for the case (masked where private)
+
+
+def read_word_files(files: Sequence[str], base: Path | None) -> list[str]:
+    """Entries from word files (one per line, ``#`` comments), relative to the
+    config file's folder. A missing file is logged, not fatal."""
+    out: list[str] = []
+    for name in files:
+        path = Path(name)
+        if not path.is_absolute() and base is not None:
+            path = base / path
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            logger.error(f"rules: cannot read the word file {path}: {exc}")
+            continue
+        out.extend(s for line in lines if (s := line.strip()) and s[0] != "#")
+    return out
+
+
+def word_lists(cfg: RulesConfig, base: Path | None = None) -> dict[str, list[str]]:
+    """The entries of every enabled word list (inline and from files), by rule."""
+    lists: dict[str, list[str]] = {}
+    for rule in ("words", "ads", "fraud"):
+        section = getattr(cfg, rule)
+        if section.enabled:
+            entries = [*section.words, *read_word_files(section.files, base)]
+            if entries:
+                lists[rule] = entries
+    return lists
+
+
+class Engine:
+    def __init__(
+        self,
+        cfg: RulesConfig,
+        words: WordMatcher | None = None,
+        base: Path | None = None,
+    ) -> None:
+        self.cfg = cfg
+        if words is None:
+            words = WordMatcher(word_lists(cfg, base), gap=cfg.words.wildcard_gap)
+        self.words = words
+
+    def content(
+        self, text: str, segments: Sequence[Segment], *, strict: bool = False
+    ) -> list[Hit]:
+        """What the message itself breaks (words, ads, fraud, @all, private data)."""
+        cfg = self.cfg
+        hits: list[Hit] = []
+        flat = compacted(text)
+        for found in self.words.scan(flat):
+            reason = "rules.reason.ads_words" if found.rule == "ads" else None
+            hits.append(
+                Hit(found.rule, reason or f"rules.reason.{found.rule}", found.entry)
+            )
+        if cfg.ads.enabled and not any(h.rule == "ads" for h in hits):
+            found_ad = self._ads(flat.normalized, segments, strict=strict)
+            if found_ad is not None:
+                hits.append(found_ad)
+        if cfg.mention_all.enabled and mentions_all(segments):
+            hits.append(Hit("mention_all", "rules.reason.mention_all", "@all"))
+        if cfg.personal_data.enabled and _LONG_NUMBER.search(flat.normalized):
+            found_pd = self._personal(flat.normalized)
+            if found_pd is not None:
+                hits.append(found_pd)
+        return hits
+
+    def _ads(
+        self, normalized: str, segments: Sequence[Segment], *, strict: bool
+    ) -> Hit | None:
+        cfg = self.cfg.ads
+        if cfg.cards or cfg.invites:
+            card = ads.find_card(
+                segments,
+                card_types=cfg.card_types,
+                card_whitelist=cfg.card_whitelist,
+                cards=cfg.cards,
+                invites=cfg.invites,
+                strict=strict,
+            )
+            if card is not None:
+                return Hit("ads", f"rules.reason.{card.kind}", card.detail)
+        if cfg.links and _HAS_ALNUM_PAIR.search(normalized):
+            host = ads.find_link(normalized, cfg.whitelist_domains, strict=strict)
+            if host is not None:
+                return Hit("ads", "rules.reason.link", host)
+        if cfg.invites:
+            number = ads.find_text_invite(normalized)
+            if number is not None:
+                return Hit("ads", "rules.reason.invite", number)
+        return None
+
+    def _personal(self, normalized: str) -> Hit | None:
+        cfg = self.cfg.personal_data
+        if cfg.id_cards:
+            number = personal_data.find_id(normalized)
+            if number is not None:
+                return Hit(
+                    "personal_data",
+                    "rules.reason.id_card",
+                    personal_data.mask_number(number),
+                )
+        if cfg.bank_cards:
+            number = personal_data.find_bank_card(normalized)
+            if number is not None:
+                return Hit(
+                    "personal_data",
+                    "rules.reason.bank_card",
+                    personal_data.mask_number(number),
+                )
+        return None
+
+    def behaviour(
+        self,
+        group: str,
+        user: str,
+        text: str,
+        *,
+        now: float,
+        wall: datetime,
+        tz: tzinfo,
+        flood: FloodTracker,
+        quiet: QuietReminders,
+    ) -> Hit | None:
+        """How the member behaves: flooding, chatting in quiet hours."""
+        cfg = self.cfg
+        if _COMMAND.match(text):
+            return None
+        if cfg.flood.enabled:
+            f = cfg.flood
+            found = flood.check(
+                group,
+                user,
+                compacted(text).text,
+                now,
+                messages=f.messages,
+                seconds=f.seconds,
+                repeats=f.repeats,
+                repeat_seconds=f.repeat_seconds,
+                repeat_min_chars=f.repeat_min_chars,
+            )
+            if found is not None:
+                return Hit("flood", f"rules.reason.{found.kind}", str(found.count))
+        q = cfg.quiet_hours
+        if q.enabled:
+            start, end = q.times()
+            if (
+                in_quiet_hours(local_time(wall, tz), start, end)
+                and not urgent(text, q.urgent_words)
+                and quiet.due(group, user, now, q.remind_every)
+            ):
+                return Hit("quiet_hours", "rules.reason.quiet_hours", f"{start}-{end}")
+        return None

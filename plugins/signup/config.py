@@ -1,0 +1,80 @@
+"""The ``signup:`` section of the admin's YAML (接龙)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from plugins.core.config import Section, register_section
+from plugins.core.timeparse import parse_duration
+
+
+def _duration(value: str) -> str:
+    value = str(value).strip()
+    if value in {"", "0"}:
+        return "0"
+    if parse_duration(value) is None:
+        raise ValueError(f"not a duration such as 2h, 30m, 1d or 2小时 (got {value!r})")
+    return value
+
+
+class SignupConfig(Section):
+    # lowest role that may start a sheet: resident | staff | admin
+    who_can_create: Literal["resident", "staff", "admin"] = "staff"
+    # one entry per household (from the nickname or the 房号 field) instead of
+    # one per person
+    per_household: bool = False
+    # fields every new sheet gets when its creator names none
+    default_fields: list[str] = Field(default_factory=list)
+    # field names that are a count which uses capacity, with the unit shown
+    count_fields: dict[str, str] = Field(
+        default_factory=lambda: {"人数": "人", "份数": "份", "数量": "份"}
+    )
+    # field names that hold the household (房号)
+    household_fields: list[str] = Field(
+        default_factory=lambda: ["房号", "房间号", "门牌号", "room"]
+    )
+    # field names whose values are private: masked in the group, full in exports
+    private_fields: list[str] = Field(
+        default_factory=lambda: [
+            "电话",
+            "手机",
+            "手机号",
+            "联系电话",
+            "phone",
+            "身份证",
+        ]
+    )
+    # most places one entry may take (人数 2 = two places)
+    max_count: int = Field(10, ge=1, le=1000)
+    # most entries (participants and waitlist) on one sheet
+    max_entries: int = Field(500, ge=1)
+    # most sheets open at once in one group
+    max_open: int = Field(10, ge=1)
+    # the list is re-posted after changes at most once per this many seconds
+    repost_seconds: float = Field(10.0, ge=0)
+    # a reminder this long before the deadline ("0" = none)
+    remind_before: str = "2h"
+    # accept plain "+1", "接龙 3-201 2人" and pasted WeChat 接龙 lists
+    plain_text: bool = True
+    # at most this many lines of entries in one group message
+    max_lines: int = Field(100, ge=5)
+    # the file /接龙 导出 sends: xlsx (needs openpyxl) or csv
+    export_format: Literal["xlsx", "csv"] = "xlsx"
+
+    @field_validator("remind_before", mode="before")
+    @classmethod
+    def _check_remind(cls, value: object) -> str:
+        return _duration(str(value))
+
+    @property
+    def remind_delta(self) -> timedelta | None:
+        delta = (
+            parse_duration(self.remind_before) if self.remind_before != "0" else None
+        )
+        return delta if delta else None
+
+
+register_section("signup", SignupConfig)

@@ -1,0 +1,156 @@
+"""The signup plugin's metadata, matchers and durable jobs.
+
+Thin handlers: parse (parsing.py) → service (service.py) → text (render.py);
+the sub-commands of /接龙 are in commands.py.
+"""
+
+from __future__ import annotations
+
+from nonebot import logger, on_command, on_message, require
+from nonebot.adapters import Bot, Event, Message
+from nonebot.params import CommandArg
+from nonebot.plugin import PluginMetadata
+from nonebot.typing import T_State
+
+from adapters import event_info
+
+require("plugins.core")
+from plugins.core import (  # noqa: E402
+    Ctx,
+    job_handler,
+    port_for_group,
+    register_models,
+    send_queue,
+    store,
+)
+from plugins.core.bots import v11_platform  # noqa: E402
+
+from . import service  # noqa: E402
+from .commands import dispatch, join_free_text, log_failure  # noqa: E402
+from .config import SignupConfig  # noqa: E402  (registers the section)
+from .models import CLOSED, OPEN, Sheet  # noqa: E402
+from .parsing import parse_pasted, parse_plain  # noqa: E402
+from .render import Style, render_remind, render_sheet  # noqa: E402
+
+register_models("signup", "plugins.signup")
+
+__plugin_meta__ = PluginMetadata(
+    name="signup",
+    description="接龙 sign-up sheets: capacity, deadline, waitlist, lottery, export",
+    usage="/接龙 (/signup)",
+    type="application",
+    supported_adapters={"~onebot.v11", "~onebot.v12"},
+    extra={"linli": {"section": "signup", "help": "signup.help.usage"}},
+)
+
+signup_cmd = on_command("接龙", aliases={"signup"}, priority=10, block=True)
+
+
+@signup_cmd.handle()
+async def _signup(ctx: Ctx, args: Message = CommandArg()) -> None:
+    if ctx.group is not None and not ctx.section("signup").enabled:
+        return
+    text = await dispatch(ctx, args.extract_plain_text())
+    if text:
+        await signup_cmd.finish(text)
+
+
+async def _free_join(bot: Bot, event: Event, state: T_State) -> bool:
+    """``+1``, ``接龙 …`` or a pasted ``#接龙`` list, while a sheet is open here.
+
+    Cheap checks first; the database only for text that looks like a join.
+    """
+    if event.get_type() != "message":
+        return False
+    text = event.get_plaintext().strip()
+    if not text or text[0] not in "+＋#接":
+        return False
+    info = event_info(bot, event, v11_platform=v11_platform(bot))
+    if info is None or info.group is None or info.from_self:
+        return False
+    cfg: SignupConfig = store.current.section("signup", info.group)  # type: ignore[assignment]
+    if not (cfg.enabled and cfg.plain_text):
+        return False
+    pasted = parse_pasted(info.text)
+    plain = None if pasted else parse_plain(info.text, cfg.max_count)
+    if pasted is None and plain is None:
+        return False
+    if not await Sheet.exists(group=info.group, status=OPEN):
+        return False  # not ours: other features see the message
+    state["signup"] = (pasted, plain)
+    return True
+
+
+free_text = on_message(rule=_free_join, priority=20, block=True)
+
+
+@free_text.handle()
+async def _free_text(ctx: Ctx, state: T_State) -> None:
+    pasted, plain = state["signup"]
+    text = await join_free_text(ctx, pasted, plain)
+    if text:
+        await free_text.finish(text)
+
+
+# --------------------------------------------------------------------------
+# durable jobs: the deadline, the reminder, the coalesced re-post
+# --------------------------------------------------------------------------
+
+
+def job_style(group: str) -> Style:
+    config = store.current
+    cfg: SignupConfig = config.section("signup", group)  # type: ignore[assignment]
+    return Style(
+        locale=config.locale_of(group),
+        timezone=config.core.timezone,
+        count_units=cfg.count_fields,
+        private_fields=tuple(cfg.private_fields),
+        max_lines=cfg.max_lines,
+    )
+
+
+@job_handler("signup.close")
+async def _close_job(payload: dict) -> None:
+    """At the deadline: close (drawing lots if so set) and post the final list."""
+    sheet = await Sheet.get_or_none(id=payload["id"])
+    if sheet is None:
+        return
+    closed = await service.close(sheet.id, "deadline")  # joins stop at once
+    if closed.sheet.final_posted:
+        return
+    port_for_group(sheet.group)  # no bot online: fail now, the job retries
+    view = await service.view(sheet.id)
+    await send_queue().send_group(
+        sheet.group, render_sheet(view, job_style(sheet.group))
+    )
+    await service.mark_posted(sheet.id, view.sheet.version, final=True)
+    logger.info(f"signup: sheet {sheet.id} ({sheet.group} #{sheet.number}) closed")
+
+
+@job_handler("signup.remind")
+async def _remind_job(payload: dict) -> None:
+    sheet = await Sheet.get_or_none(id=payload["id"])
+    if sheet is None or sheet.status != OPEN or sheet.deadline is None:
+        return
+    port_for_group(sheet.group)
+    view = await service.view(sheet.id)
+    await send_queue().send_group(
+        sheet.group, render_remind(view, job_style(sheet.group))
+    )
+
+
+@job_handler("signup.post")
+async def _post_job(payload: dict) -> None:
+    """The coalesced re-post: one message for all changes since the last one."""
+    sheet = await Sheet.get_or_none(id=payload["id"])
+    if sheet is None or sheet.version <= sheet.posted_version:
+        return
+    if sheet.status == CLOSED and not sheet.final_posted:
+        return  # the close job posts the final list
+    port_for_group(sheet.group)
+    view = await service.view(sheet.id)
+    posted = send_queue().send_group(
+        sheet.group, render_sheet(view, job_style(sheet.group))
+    )
+    posted.add_done_callback(log_failure)
+    await service.mark_posted(sheet.id, view.sheet.version)

@@ -1,0 +1,478 @@
+"""接龙 logic on the database: create, join, withdraw, remove, close, draw.
+
+No NoneBot here. Every change to a sheet's entries runs in a transaction that
+first locks the sheet's row (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite runs
+one writer at a time), so places are counted by one writer at a time; the
+UNIQUE constraints of :mod:`.models` make a duplicate impossible even so, and
+an IntegrityError is retried (the retry sees the other row and edits it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from tortoise import timezone
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from plugins.core.audit import audit
+from plugins.core.models import Job
+from plugins.core.scheduler import cancel, schedule
+
+from . import lottery
+from .models import APPLIED, CLOSED, IN, OPEN, WAITLIST, Entry, Sheet
+from .parsing import CreateSpec, EntryInput
+
+RETRIES = 5
+
+
+class SignupError(Exception):
+    """Why a request cannot be done: ``key`` is the i18n text to answer with."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(key)
+
+
+@dataclass(frozen=True)
+class Member:
+    user: str
+    display_name: str
+    household: str | None = None  # from the nickname (3-2-201)
+    name: str = ""  # the nickname without the household
+
+    @property
+    def shown_name(self) -> str:
+        return self.name or self.display_name or self.user
+
+
+@dataclass
+class Change:
+    sheet: Sheet
+    entry: Entry | None = None
+    created: bool = False
+    promoted: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class View:
+    """A sheet with its entries in display order (numbers 1, 2, … by position)."""
+
+    sheet: Sheet
+    entries: list[Entry]
+
+    @property
+    def participants(self) -> list[Entry]:
+        return [e for e in self.entries if e.status in (IN, APPLIED)]
+
+    @property
+    def waitlist(self) -> list[Entry]:
+        return [e for e in self.entries if e.status == WAITLIST]
+
+    @property
+    def used(self) -> int:
+        return sum(e.count for e in self.entries if e.status == IN)
+
+    @property
+    def total(self) -> int:
+        return sum(e.count for e in self.entries)
+
+    @property
+    def left(self) -> int | None:
+        cap = self.sheet.capacity
+        return None if cap is None else max(cap - self.used, 0)
+
+    def applied_number(self, entry: Entry) -> int | None:
+        """After a draw: the entry's number in the list before the draw."""
+        record = self.sheet.draw or {}
+        ids = record.get("entries") or []
+        return ids.index(entry.id) + 1 if entry.id in ids else None
+
+
+def display_order(entries: Iterable[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: (e.status == WAITLIST, e.rank, e.id))
+
+
+# --------------------------------------------------------------------------
+# sheets
+# --------------------------------------------------------------------------
+
+
+async def create_sheet(
+    group: str,
+    creator: Member,
+    spec: CreateSpec,
+    *,
+    default_fields: list[str],
+    per_household: bool,
+    max_open: int,
+    remind_before: timedelta | None,
+    now: datetime | None = None,
+) -> Sheet:
+    """A new open sheet with the group's next number; deadline jobs scheduled."""
+    if await Sheet.filter(group=group, status=OPEN).count() >= max_open:
+        raise SignupError("signup.error.too_many_open", limit=max_open)
+    fields = spec.fields or list(default_fields)
+    household = per_household if spec.per_household is None else spec.per_household
+    sheet: Sheet | None = None
+    for attempt in range(RETRIES):
+        try:
+            async with in_transaction():
+                last = await Sheet.filter(group=group).order_by("-number").first()
+                sheet = await Sheet.create(
+                    group=group,
+                    number=(last.number if last else 0) + 1,
+                    title=spec.title,
+                    description=spec.description,
+                    capacity=spec.capacity,
+                    deadline=spec.deadline,
+                    field_names=fields,
+                    lottery=spec.lottery,
+                    per_household=household,
+                    creator=creator.user,
+                    creator_name=creator.display_name,
+                )
+            break
+        except IntegrityError:  # another sheet took the number: take the next
+            if attempt == RETRIES - 1:
+                raise
+    assert sheet is not None
+    await schedule_deadline(sheet, remind_before, now=now)
+    await audit(
+        creator.user,
+        "signup.create",
+        group=group,
+        target=f"sheet:{sheet.id}",
+        title=sheet.title,
+        number=sheet.number,
+        capacity=sheet.capacity,
+        deadline=sheet.deadline.isoformat() if sheet.deadline else None,
+        lottery=sheet.lottery,
+    )
+    return sheet
+
+
+def close_key(sheet_id: int) -> str:
+    return f"signup:close:{sheet_id}"
+
+
+def remind_key(sheet_id: int) -> str:
+    return f"signup:remind:{sheet_id}"
+
+
+def post_keys(sheet_id: int) -> list[str]:
+    return [f"signup:post:{sheet_id}", f"signup:post:{sheet_id}:again"]
+
+
+async def schedule_deadline(
+    sheet: Sheet, remind_before: timedelta | None, *, now: datetime | None = None
+) -> None:
+    """The durable close job at the deadline and a reminder before it."""
+    if sheet.deadline is None:
+        return
+    now = now or timezone.now()
+    payload = {"id": sheet.id}
+    await schedule("signup.close", sheet.deadline, payload, key=close_key(sheet.id))
+    if remind_before and sheet.deadline - remind_before > now:
+        await schedule(
+            "signup.remind",
+            sheet.deadline - remind_before,
+            payload,
+            key=remind_key(sheet.id),
+        )
+
+
+async def open_sheets(group: str) -> list[Sheet]:
+    return await Sheet.filter(group=group, status=OPEN).order_by("number")
+
+
+async def sheet_by_number(group: str, number: int) -> Sheet:
+    sheet = await Sheet.get_or_none(group=group, number=number)
+    if sheet is None:
+        raise SignupError("signup.error.not_found", number=number)
+    return sheet
+
+
+async def pick_open(group: str, number: int | None) -> Sheet:
+    """The open sheet meant: by number, or the only one open."""
+    if number is not None:
+        sheet = await sheet_by_number(group, number)
+        if sheet.status != OPEN:
+            raise SignupError("signup.error.closed", title=sheet.title)
+        return sheet
+    sheets = await open_sheets(group)
+    if not sheets:
+        raise SignupError("signup.error.none_open")
+    if len(sheets) > 1:
+        raise Ambiguous(sheets)
+    return sheets[0]
+
+
+class Ambiguous(SignupError):
+    """Several sheets are open: the member must say which."""
+
+    def __init__(self, sheets: list[Sheet]) -> None:
+        super().__init__("signup.ask_which", example=sheets[-1].number)
+        self.sheets = sheets
+
+
+async def view(sheet: Sheet | int) -> View:
+    sheet_id = sheet if isinstance(sheet, int) else sheet.id
+    fresh = await Sheet.get(id=sheet_id)
+    entries = await Entry.filter(sheet_id=sheet_id).order_by("rank", "id")
+    return View(fresh, display_order(entries))
+
+
+# --------------------------------------------------------------------------
+# entries
+# --------------------------------------------------------------------------
+
+
+def count_field(sheet: Sheet, count_fields: Iterable[str]) -> str | None:
+    names = set(count_fields)
+    return next((f for f in sheet.field_names if f in names), None)
+
+
+async def _locked(sheet_id: int) -> Sheet:
+    sheet = await Sheet.filter(id=sheet_id).select_for_update().first()
+    if sheet is None:
+        raise SignupError("signup.error.gone")
+    return sheet
+
+
+async def _bump(sheet: Sheet) -> None:
+    sheet.version += 1
+    await sheet.save(update_fields=["version"])
+
+
+async def _promote(sheet: Sheet, entries: list[Entry]) -> list[Entry]:
+    """Move the head of the waitlist in while its places fit (in order)."""
+    if sheet.capacity is None:
+        return []
+    used = sum(e.count for e in entries if e.status == IN)
+    promoted = []
+    for entry in display_order(e for e in entries if e.status == WAITLIST):
+        if used + entry.count > sheet.capacity:
+            break
+        entry.status = IN
+        await entry.save(update_fields=["status", "updated_at"])
+        used += entry.count
+        promoted.append(entry)
+    return promoted
+
+
+async def join(
+    sheet_id: int,
+    member: Member,
+    data: EntryInput,
+    *,
+    count_fields: Iterable[str] = ("人数",),
+    max_entries: int = 500,
+    name: str | None = None,
+) -> Change:
+    """Add the member's entry, or replace it if they have one (an edit)."""
+    for attempt in range(RETRIES):
+        try:
+            return await _join_once(
+                sheet_id, member, data, list(count_fields), max_entries, name
+            )
+        except IntegrityError:
+            # a concurrent join of the same person/household won the race: the
+            # retry finds that row and edits it, or reports the household taken
+            if attempt == RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _join_once(
+    sheet_id: int,
+    member: Member,
+    data: EntryInput,
+    count_fields: list[str],
+    max_entries: int,
+    name: str | None,
+) -> Change:
+    async with in_transaction():
+        sheet = await _locked(sheet_id)
+        if sheet.status != OPEN:
+            raise SignupError("signup.error.closed", title=sheet.title)
+        count = (data.count or 1) if count_field(sheet, count_fields) else 1
+        if sheet.capacity is not None and count > sheet.capacity:
+            raise SignupError("signup.error.over_capacity", capacity=sheet.capacity)
+        household = data.household or member.household
+        slot = (
+            f"hh:{household}"
+            if sheet.per_household and household
+            else f"u:{member.user}"
+        )
+        entries = await Entry.filter(sheet_id=sheet.id).order_by("rank", "id")
+        mine = next((e for e in entries if e.user == member.user), None)
+        holder = next((e for e in entries if e.slot == slot), None)
+        if holder is not None and holder is not mine:
+            raise SignupError("signup.error.household_taken", name=holder.name)
+        values = {
+            "display_name": member.display_name,
+            "name": name or member.shown_name,
+            "household": household,
+            "slot": slot,
+            "count": count,
+            "values": data.values,
+            "note": data.rest,
+        }
+        if mine is not None:
+            if mine.status == IN and sheet.capacity is not None:
+                others = sum(e.count for e in entries if e.status == IN) - mine.count
+                if others + count > sheet.capacity:
+                    raise SignupError(
+                        "signup.error.no_room", left=max(sheet.capacity - others, 0)
+                    )
+            mine.update_from_dict(values)
+            await mine.save()
+            promoted = await _promote(sheet, entries)
+            await _bump(sheet)
+            return Change(sheet, mine, created=False, promoted=promoted)
+        if len(entries) >= max_entries:
+            raise SignupError("signup.error.max_entries", limit=max_entries)
+        if sheet.lottery:
+            status = APPLIED
+        elif sheet.capacity is None:
+            status = IN
+        else:
+            used = sum(e.count for e in entries if e.status == IN)
+            queued = any(e.status == WAITLIST for e in entries)
+            status = WAITLIST if queued or used + count > sheet.capacity else IN
+        entry = await Entry.create(
+            sheet_id=sheet.id, user=member.user, status=status, **values
+        )
+        await _bump(sheet)
+        return Change(sheet, entry, created=True)
+
+
+async def withdraw(sheet_id: int, user: str) -> Change:
+    """The member takes their entry back; the waitlist moves up."""
+    async with in_transaction():
+        sheet = await _locked(sheet_id)
+        entries = await Entry.filter(sheet_id=sheet.id).order_by("rank", "id")
+        mine = next((e for e in entries if e.user == user), None)
+        if mine is None:
+            raise SignupError("signup.error.not_in", title=sheet.title)
+        return await _drop(sheet, entries, mine)
+
+
+async def remove(sheet_id: int, position: int, actor: str) -> Change:
+    """An admin removes line ``position`` (as numbered in the list)."""
+    async with in_transaction():
+        sheet = await _locked(sheet_id)
+        entries = display_order(await Entry.filter(sheet_id=sheet.id))
+        if not 1 <= position <= len(entries):
+            raise SignupError("signup.error.no_line", position=position)
+        change = await _drop(sheet, entries, entries[position - 1])
+    gone = change.entry
+    assert gone is not None
+    await audit(
+        actor,
+        "signup.remove",
+        group=sheet.group,
+        target=gone.user,
+        sheet=sheet.id,
+        number=sheet.number,
+        position=position,
+        name=gone.name,
+    )
+    return change
+
+
+async def _drop(sheet: Sheet, entries: list[Entry], entry: Entry) -> Change:
+    await entry.delete()
+    rest = [e for e in entries if e.id != entry.id]
+    promoted = await _promote(sheet, rest) if entry.status == IN else []
+    await _bump(sheet)
+    return Change(sheet, entry, promoted=promoted)
+
+
+# --------------------------------------------------------------------------
+# closing, the draw, posting
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Closed:
+    sheet: Sheet
+    now: bool  # closed by this call (False: it was closed already)
+    draw: lottery.Draw | None = None
+
+
+async def close(sheet_id: int, by: str, *, seed: int | None = None) -> Closed:
+    """Close the sheet (once); a lottery sheet draws its participants."""
+    async with in_transaction():
+        sheet = await _locked(sheet_id)
+        if sheet.status != OPEN:
+            return Closed(sheet, now=False)
+        result = None
+        if sheet.lottery and sheet.capacity is not None:
+            result = await _draw(sheet, lottery.new_seed() if seed is None else seed)
+        sheet.status = CLOSED
+        sheet.closed_at = timezone.now()
+        sheet.closed_by = by
+        sheet.version += 1
+        await sheet.save()
+    await cancel(remind_key(sheet.id))
+    if by != "deadline":
+        await cancel(close_key(sheet.id))
+    await audit(
+        by,
+        "signup.close",
+        group=sheet.group,
+        target=f"sheet:{sheet.id}",
+        number=sheet.number,
+        title=sheet.title,
+        seed=result.seed if result else None,
+    )
+    return Closed(sheet, now=True, draw=result)
+
+
+async def _draw(sheet: Sheet, seed: int) -> lottery.Draw:
+    """Draw among the entries in join order; rank = the draw order."""
+    entries = await Entry.filter(sheet_id=sheet.id, status=APPLIED).order_by("id")
+    by_number = {i: e for i, e in enumerate(entries, 1)}
+    result = lottery.draw(
+        [(i, e.count) for i, e in by_number.items()], sheet.capacity or 0, seed
+    )
+    winners = set(result.winners)
+    for rank, number in enumerate(result.order, 1):
+        entry = by_number[number]
+        entry.status = IN if number in winners else WAITLIST
+        entry.rank = rank
+        await entry.save(update_fields=["status", "rank", "updated_at"])
+    sheet.draw = {"seed": seed, "entries": [e.id for e in entries]}
+    return result
+
+
+async def mark_posted(sheet_id: int, version: int, *, final: bool = False) -> None:
+    query = Sheet.filter(id=sheet_id)
+    if final:
+        await query.update(final_posted=True)
+    await query.filter(posted_version__lt=version).update(posted_version=version)
+
+
+async def request_repost(sheet_id: int, delay: float) -> None:
+    """Re-post the list once, ``delay`` seconds from now, however many changes.
+
+    A pending job (under one of two keys: the second is for a change made while
+    the first job runs) absorbs further changes: twenty quick joins, one post.
+    """
+    keys = post_keys(sheet_id)
+    if await Job.filter(key__in=keys, status="pending").exists():
+        return
+    due = timezone.now() + timedelta(seconds=delay)
+    for key in keys:
+        try:
+            await schedule("signup.post", due, {"id": sheet_id}, key=key)
+            return
+        except IntegrityError:
+            if await Job.filter(key__in=keys, status="pending").exists():
+                return

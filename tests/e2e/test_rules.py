@@ -1,0 +1,168 @@
+"""The rules ladder in the real linli process over a real OneBot v11 WebSocket."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from tests.e2e.harness import LinliProcess, text_of
+
+CONFIG = """
+core:
+  admins: ["qq:500"]
+  scheduler:
+    poll_seconds: 0.2
+    retry_base_seconds: 0.5
+groups:
+  "qq:1000":
+    name: 3栋业主群
+    role: residents
+  "qq:2000":
+    name: 物业工作群
+    role: staff
+rules:
+  ladder:
+    window: 3s
+  notices:
+    per_group: 50
+"""
+
+AD = "特价房源看这里 www.haohuo888.com"
+
+
+def _group_text(group: int, *words: str):
+    def match(call) -> bool:
+        text = text_of(call)
+        return call.params.get("group_id") == group and all(w in text for w in words)
+
+    return match
+
+
+async def test_advertiser_is_warned_muted_then_removed(
+    linli_process: LinliProcess,
+) -> None:
+    linli_process.config_text = CONFIG
+    await linli_process.start()
+    try:
+        async with linli_process.connect() as onebot:
+            # 1st link: recalled, a warning
+            first = await onebot.group_message(AD, user=4242, card="路人甲")
+            await onebot.expect_call(
+                "delete_msg", where=lambda c: c.params["message_id"] == first
+            )
+            warning = await onebot.expect_call(
+                "send_group_msg", where=_group_text(1000, "警告", "第1次")
+            )
+            assert "广告链接" in text_of(warning)
+            # 2nd: recalled, muted for 600 s
+            second = await onebot.group_message(AD, user=4242, card="路人甲")
+            await onebot.expect_call(
+                "delete_msg", where=lambda c: c.params["message_id"] == second
+            )
+            ban = await onebot.expect_call("set_group_ban")
+            assert ban.params == {"group_id": 1000, "user_id": 4242, "duration": 600}
+            # 3rd: recalled, removed
+            third = await onebot.group_message(AD, user=4242, card="路人甲")
+            await onebot.expect_call(
+                "delete_msg", where=lambda c: c.params["message_id"] == third
+            )
+            kick = await onebot.expect_call("set_group_kick")
+            assert kick.params["group_id"] == 1000 and kick.params["user_id"] == 4242
+            # each case reached the staff group
+            for words in (("警告",), ("禁言10分钟",), ("移出群聊",)):
+                await onebot.expect_call(
+                    "send_group_msg", where=_group_text(2000, "【违规记录】", *words)
+                )
+            # the ban came after the first warning, the kick after the ban
+            actions = [c.action for c in onebot.calls]
+            assert actions.index("set_group_ban") < actions.index("set_group_kick")
+            assert [c.action for c in onebot.calls].count("delete_msg") == 3
+
+            # an admin posting the same link is untouched
+            mine = await onebot.group_message(AD, user=4243, role="admin")
+            await onebot.group_message("/群规", user=4244)
+            await onebot.expect_call("send_msg", where=_group_text(1000, "【群规】"))
+            await asyncio.sleep(0.5)
+            assert not [
+                c
+                for c in onebot.calls
+                if c.action == "delete_msg" and c.params["message_id"] == mine
+            ]
+
+            # the kicked member rejoins: muted again for the rest of the term
+            await onebot.send(_notice("group_increase", 4242))
+            again = await onebot.expect_call(
+                "set_group_ban", after=actions.index("set_group_ban") + 1
+            )
+            assert again.params["user_id"] == 4242
+            assert 590 <= again.params["duration"] <= 600
+
+            # after the window (3 s) the strikes are gone
+            await asyncio.sleep(3.2)
+            before = len(onebot.calls)
+            await onebot.group_message("/警告记录 4242", user=500)
+            listed = await onebot.expect_call("send_msg", after=before)
+            assert "没有警告记录" in text_of(listed)
+            fourth = await onebot.group_message(AD, user=4242, card="路人甲")
+            await onebot.expect_call(
+                "delete_msg", where=lambda c: c.params["message_id"] == fourth
+            )
+            await onebot.expect_call(
+                "send_group_msg", where=_group_text(1000, "警告", "第1次"), after=before
+            )
+            assert [c.action for c in onebot.calls[before:]].count(
+                "set_group_kick"
+            ) == 0
+    finally:
+        await linli_process.stop()
+        print(linli_process.log()[-4000:])
+
+
+async def test_join_request_with_a_household_is_approved(
+    linli_process: LinliProcess,
+) -> None:
+    linli_process.config_text = CONFIG
+    await linli_process.start()
+    try:
+        async with linli_process.connect() as onebot:
+            await onebot.send(
+                {
+                    "time": int(time.time()),
+                    "self_id": onebot.self_id,
+                    "post_type": "request",
+                    "request_type": "group",
+                    "sub_type": "add",
+                    "group_id": 1000,
+                    "user_id": 4250,
+                    "comment": "问题：请填写楼号-单元-房号 姓名\n答案：3-2-201 张三",
+                    "flag": "flag-4250",
+                }
+            )
+            answer = await onebot.expect_call("set_group_add_request")
+            assert answer.params["flag"] == "flag-4250"
+            assert answer.params["approve"] is True
+            await onebot.expect_call(
+                "send_group_msg", where=_group_text(2000, "【入群申请】", "已自动同意")
+            )
+            # the new member is welcomed with the rules
+            await onebot.send(_notice("group_increase", 4250))
+            welcome = await onebot.expect_call(
+                "send_group_msg", where=_group_text(1000, "欢迎加入")
+            )
+            assert {"type": "at", "data": {"qq": "4250"}} in welcome.params["message"]
+    finally:
+        await linli_process.stop()
+        print(linli_process.log()[-4000:])
+
+
+def _notice(kind: str, user: int) -> dict:
+    return {
+        "time": int(time.time()),
+        "self_id": 10000,
+        "post_type": "notice",
+        "notice_type": kind,
+        "sub_type": "approve",
+        "group_id": 1000,
+        "operator_id": 0,
+        "user_id": user,
+    }

@@ -1,0 +1,111 @@
+"""Shared pieces of the notices tests: a config with an estate of groups, a fake
+sender, and clean-up of the jobs a test scheduled (core's scheduler runs during
+tests and must not fire them later)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+TZ = ZoneInfo("Asia/Shanghai")
+_bases = itertools.count(71000, 100)
+
+
+@dataclass
+class Estate:
+    """Group ids of one test's estate (unique per test) and its config."""
+
+    base: int
+    config: object = None
+
+    def g(self, n: int) -> str:
+        return f"qq:{self.base + n}"
+
+
+ESTATE_YAML = """
+core:
+  admins: ["qq:500"]
+notices:
+  reminders: ["前一天 20:00", "当天 08:00", "提前 1小时"]
+{extra}
+groups:
+  "qq:{b1}":
+    name: 3栋业主群
+    role: residents
+    building: "3"
+    tags: [3栋, 老年]
+  "qq:{b2}":
+    name: 5栋业主群
+    role: residents
+    building: "5"
+    tags: [年轻家庭]
+  "qq:{b3}":
+    name: 通知群
+    role: notice
+    tags: [老年]
+  "qq:{b4}":
+    name: 物业工作群
+    role: staff
+  "qq:{b5}":
+    name: English group
+    locale: en
+    tags: [expat]
+"""
+
+
+def make_estate(tmp_path: Path, extra: str = "") -> Estate:
+    from plugins.core.config import load
+
+    estate = Estate(next(_bases))
+    text = ESTATE_YAML.format(
+        extra=extra, **{f"b{n}": estate.base + n for n in range(1, 6)}
+    )
+    path = tmp_path / f"estate-{estate.base}.yaml"
+    path.write_text(text, encoding="utf-8")
+    estate.config = load(path)
+    return estate
+
+
+@pytest.fixture
+def estate(tmp_path: Path) -> Estate:
+    return make_estate(tmp_path)
+
+
+@dataclass
+class FakeSend:
+    sent: list[tuple[str, str]] = field(default_factory=list)
+    fail: dict[str, Exception] = field(default_factory=dict)
+
+    async def __call__(self, group: str, text: str) -> str | None:
+        if group in self.fail:
+            raise self.fail[group]
+        self.sent.append((group, text))
+        return str(len(self.sent))
+
+    def to(self, group: str) -> list[str]:
+        return [text for g, text in self.sent if g == group]
+
+
+@pytest.fixture
+def send() -> FakeSend:
+    return FakeSend()
+
+
+@pytest.fixture(autouse=True)
+async def _no_leftover_jobs() -> AsyncIterator[None]:
+    yield
+    from plugins.core.models import Job
+
+    await Job.filter(
+        kind__in=["notices.publish", "notices.remind"], status="pending"
+    ).update(status="cancelled", key=None)
+
+
+def local(*args: int) -> datetime:
+    return datetime(*args, tzinfo=TZ)

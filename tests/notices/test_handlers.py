@@ -1,0 +1,400 @@
+"""/通知, /确认 and the bare "1" through NoneBot (nonebug), exact replies."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from nonebot.adapters.onebot.v11 import Adapter, Bot, Message
+from nonebug import App
+
+from tests.events import SELF_ID, group_message, private_message
+
+_bases = itertools.count(81000, 100)
+
+CONFIG = """
+core:
+  admins: ["qq:500"]
+  scheduler:
+    poll_seconds: 0.2
+groups:
+  "qq:{b1}":
+    name: 3栋业主群
+    building: "3"
+    tags: [3栋, 老年]
+  "qq:{b2}":
+    name: 5栋业主群
+    building: "5"
+  "qq:{b3}":
+    name: 老年活动群
+    role: notice
+    tags: [老年]
+"""
+
+
+@pytest.fixture
+def groups(tmp_path: Path) -> Iterator[tuple[int, int, int]]:
+    """Three fresh groups in a loaded config; the test config comes back after."""
+    from plugins.core import store
+
+    base = next(_bases)
+    ids = (base + 1, base + 2, base + 3)
+    path = tmp_path / "linli.yaml"
+    path.write_text(CONFIG.format(b1=ids[0], b2=ids[1], b3=ids[2]), encoding="utf-8")
+    original = store.current.path
+    store.load(path)
+    try:
+        yield ids
+    finally:
+        store.load(original)
+
+
+class Matches:
+    """Equal to a message whose text matches ``pattern`` (for a time in it)."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    def __eq__(self, other: object) -> bool:
+        return re.fullmatch(self.pattern, str(other), re.DOTALL) is not None
+
+    def __repr__(self) -> str:
+        return f"Matches({self.pattern!r})"
+
+
+def _bot(ctx) -> Bot:
+    import nonebot
+
+    adapter = nonebot.get_adapter(Adapter)
+    return ctx.create_bot(base=Bot, adapter=adapter, self_id=SELF_ID)
+
+
+def _matchers():
+    from plugins import notices
+
+    return [notices.notice_cmd, notices.confirm_cmd, notices.confirm_reply]
+
+
+def _t(key: str, **values) -> str:
+    from plugins.core import t
+
+    return t("zh-CN", key, **values)
+
+
+def _post(ctx, group: int, text, mid: int = 1) -> None:
+    message = text if isinstance(text, Matches) else Message(text)
+    ctx.should_call_api(
+        "send_group_msg",
+        {"group_id": group, "message": message},
+        result={"message_id": mid},
+    )
+
+
+async def _next_id() -> int:
+    from plugins.notices.models import Notice
+
+    last = await Notice.all().order_by("-id").first()
+    return (last.id if last else 0) + 1
+
+
+def _posted(nid: int, count: int, *more: str) -> str:
+    return "\n".join(
+        [
+            _t("notices.posted", id=nid, count=count),
+            *more,
+            _t("notices.cancel_hint", id=nid),
+        ]
+    )
+
+
+async def test_resident_is_refused(app: App, groups) -> None:
+    g1, _, _ = groups
+    async with app.test_matcher(_matchers()) as ctx:
+        bot = _bot(ctx)
+        event = group_message("/通知 明天停水", group=g1, user=42)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(
+            event, _t("core.denied", role=_t("core.role.admin")), result=None
+        )
+        ctx.should_finished()
+
+
+async def test_usage_and_malformed(app: App, groups) -> None:
+    g1, _, _ = groups
+    cases = [
+        ("/通知", _t("notices.help.usage")),
+        ("/通知 紧急", _t("notices.usage")),
+        ("/通知 统计", _t("notices.bad_number")),
+        ("/通知 定时 某天 停水", _t("notices.bad_time", text="某天 停水")),
+        ("/通知 取消 999999", _t("notices.not_found", id=999999)),
+        ("/通知 #没有这个标签 讲座", _t("notices.no_targets", targets="#没有这个标签")),
+        ("/通知 @9栋 讲座", _t("notices.no_targets", targets="@9栋")),
+    ]
+    for text, reply in cases:
+        async with app.test_matcher(_matchers()) as ctx:
+            bot = _bot(ctx)
+            event = group_message(text, group=g1, user=500)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, reply, result=None)
+            ctx.should_finished()
+
+
+async def test_admin_posts_in_the_seed_format(app: App, groups) -> None:
+    from plugins.core.models import Job
+    from plugins.notices.service import publish_key
+
+    g1, _, _ = groups
+    text = (
+        "/通知 标题：关于本周六社区义诊活动\n时间：另行通知\n"
+        "地点：社区中心广场\n内容：免费血压、血糖检测，健康咨询\n联系人：李医生"
+    )
+    nid = await _next_id()
+    async with app.test_matcher(_matchers()) as ctx:
+        bot = _bot(ctx)
+        event = group_message(text, group=g1, user=500)
+        ctx.receive_event(bot, event)
+        _post(
+            ctx,
+            g1,
+            "【通知】关于本周六社区义诊活动\n时间：另行通知\n"
+            "地点：社区中心广场\n内容：免费血压、血糖检测，健康咨询\n联系人：李医生",
+        )
+        ctx.should_call_send(event, _posted(nid, 1), result=None)
+        ctx.should_finished()
+    # everything went out: the fallback job is cancelled
+    assert not await Job.filter(key=publish_key(nid), status="pending").exists()
+
+
+async def test_call_by_tag_and_by_building(app: App, groups) -> None:
+    g1, g2, g3 = groups
+    nid = await _next_id()
+    async with app.test_matcher(_matchers()) as ctx:
+        bot = _bot(ctx)
+        event = group_message("/notice #老年 健康讲座", group=g2, user=500)
+        ctx.receive_event(bot, event)
+        _post(ctx, g1, "【通知】健康讲座")
+        _post(ctx, g3, "【通知】健康讲座")
+        ctx.should_call_send(event, _posted(nid, 2), result=None)
+        ctx.should_finished()
+    async with app.test_matcher(_matchers()) as ctx:
+        bot = _bot(ctx)
+        event = group_message("/通知 @5栋 电梯保养\n明天上午", group=g1, user=500)
+        ctx.receive_event(bot, event)
+        _post(ctx, g2, "【通知】电梯保养\n内容：明天上午")
+        ctx.should_call_send(event, _posted(nid + 1, 1), result=None)
+        ctx.should_finished()
+
+
+async def test_group_admin_cannot_call_other_groups(app: App, groups) -> None:
+    g1, _, _ = groups
+    async with app.test_matcher(_matchers()) as ctx:
+        bot = _bot(ctx)
+        event = group_message("/通知 #老年 讲座", group=g1, user=43, role="admin")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, _t("notices.denied_other_groups"), result=None)
+        ctx.should_finished()
+
+
+async def test_cap_then_urgent_override(app: App, groups) -> None:
+    g1, _, _ = groups
+    for n in range(3):
+        nid = await _next_id()
+        async with app.test_matcher(_matchers()) as ctx:
+            bot = _bot(ctx)
+            event = group_message(f"/通知 活动{n}", group=g1, user=500)
+            ctx.receive_event(bot, event)
+            _post(ctx, g1, f"【通知】活动{n}")
+            ctx.should_call_send(event, _posted(nid, 1), result=None)
+            ctx.should_finished()
+    async with app.test_matcher(_matchers()) as ctx:
+        bot = _bot(ctx)
+        event = group_message("/通知 活动3", group=g1, user=500)
+        ctx.receive_event(bot, event)
+        capped = _t("notices.capped", cap=3, groups="3栋业主群")
+        ctx.should_call_send(event, capped, result=None)
+        ctx.should_finished()
+    nid = await _next_id()
+    async with app.test_matcher(_matchers()) as ctx:
+        bot = _bot(ctx)
+        event = group_message("/通知 紧急 电梯困人，勿用2号梯", group=g1, user=500)
+        ctx.receive_event(bot, event)
+        _post(ctx, g1, "【紧急通知】电梯困人，勿用2号梯")
+        ctx.should_call_send(event, _posted(nid, 1), result=None)
+        ctx.should_finished()
+
+
+CONFIRM_LINE = r"收到请回复 1 确认（\d+月\d+日 \d\d:\d\d 前）。"
+
+
+async def test_reply_one_confirms_once_and_stats_count_households(
+    app: App, groups
+) -> None:
+    g1, _, _ = groups
+    nid = await _next_id()
+    async with app.test_matcher(_matchers()) as ctx:
+        bot = _bot(ctx)
+        # not a confirmation yet: nothing is open; it only makes 3-1-101 known
+        early = group_message("1", group=g1, user=61, card="3-1-101 王五")
+        ctx.receive_event(bot, early)
+        ctx.should_not_pass_rule()
+        event = group_message("/通知 确认 燃气检查", group=g1, user=500, card="物业")
+        ctx.receive_event(bot, event)
+        _post(ctx, g1, Matches("【通知】燃气检查\n" + CONFIRM_LINE))
+        hint = _t("notices.confirm_hint", id=nid)
+        ctx.should_call_send(event, _posted(nid, 1, hint), result=None)
+        ctx.should_finished()
+
+    replies = [
+        (
+            71,
+            "3-2-201 张三",
+            "1",
+            _t("notices.confirm.ok", who="3-2-201", title="燃气检查"),
+        ),
+        (
+            72,
+            "3-2-201 李梅",
+            "１",
+            _t("notices.confirm.ok", who="3-2-201", title="燃气检查"),
+        ),
+        (
+            73,
+            "5-101 孙七",
+            "确认",
+            _t("notices.confirm.ok", who="5-101", title="燃气检查"),
+        ),
+        (
+            74,
+            "阿姨 13812345678",
+            "1",
+            _t("notices.confirm.ok", who="阿姨 138****5678", title="燃气检查"),
+        ),
+    ]
+    for user, card, text, reply in replies:
+        async with app.test_matcher(_matchers()) as ctx:
+            bot = _bot(ctx)
+            event = group_message(text, group=g1, user=user, card=card)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, reply, result=None)
+            ctx.should_finished()
+    async with app.test_matcher(_matchers()) as ctx:
+        bot = _bot(ctx)
+        again = group_message("1", group=g1, user=71, card="3-2-201 张三")
+        ctx.receive_event(bot, again)  # consumed quietly: already confirmed
+        ctx.should_pass_rule(_matchers()[2])
+        other = group_message("1 楼的灯坏了", group=g1, user=75, card="3-3-301 钱")
+        ctx.receive_event(bot, other)  # not an exact "1": left to others
+        ctx.should_not_pass_rule()
+        slash = group_message("/确认", group=g1, user=72, card="3-2-201 李梅")
+        ctx.receive_event(bot, slash)
+        ctx.should_call_send(slash, _t("notices.confirm.again"), result=None)
+        ctx.should_finished()
+
+    async with app.test_matcher(_matchers()) as ctx:
+        bot = _bot(ctx)
+        event = group_message(f"/通知 统计 {nid}", group=g1, user=500, card="物业")
+        ctx.receive_event(bot, event)
+        stats = "\n".join(
+            [
+                _t("notices.stats.header", id=nid, title="燃气检查"),
+                _t(
+                    "notices.stats.total",
+                    people=4,
+                    households=2,
+                    known=4,
+                    percent="50%",
+                ),
+                _t(
+                    "notices.stats.building",
+                    building="3",
+                    confirmed=1,
+                    known=3,
+                    percent="33%",
+                ),
+                _t(
+                    "notices.stats.building",
+                    building="5",
+                    confirmed=1,
+                    known=1,
+                    percent="100%",
+                ),
+                _t("notices.stats.no_household", people=1),
+            ]
+        )
+        ctx.should_call_send(event, stats, result=None)
+        ctx.should_finished()
+
+
+async def test_confirm_command_without_open_notice(app: App, groups) -> None:
+    g1, _, _ = groups
+    async with app.test_matcher(_matchers()) as ctx:
+        bot = _bot(ctx)
+        event = group_message("/确认", group=g1, user=71)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, _t("notices.confirm.none"), result=None)
+        ctx.should_finished()
+
+
+async def test_schedule_list_and_cancel(app: App, groups) -> None:
+    g1, _, _ = groups
+    nid = await _next_id()
+    when = r"\d+月\d+日 \d\d:\d\d"
+    async with app.test_matcher(_matchers()) as ctx:
+        bot = _bot(ctx)
+        event = group_message("/通知 定时 2小时 楼道清理", group=g1, user=500)
+        ctx.receive_event(bot, event)
+        scheduled = Matches(
+            re.escape(_t("notices.scheduled", id=nid, when="WHEN", count=1)).replace(
+                "WHEN", when
+            )
+            + "\n"
+            + re.escape(_t("notices.cancel_hint", id=nid))
+        )
+        ctx.should_call_send(event, scheduled, result=None)
+        ctx.should_finished()
+    async with app.test_matcher(_matchers()) as ctx:
+        bot = _bot(ctx)
+        event = group_message("/通知 列表", group=g1, user=500)
+        ctx.receive_event(bot, event)
+        state = _t("notices.list.scheduled", when="WHEN", groups=1)
+        item = _t("notices.list.item", n=1, id=nid, title="楼道清理", state=state)
+        listing = re.escape(_t("notices.list.header") + "\n" + item)
+        ctx.should_call_send(event, Matches(listing.replace("WHEN", when)), result=None)
+        ctx.should_finished()
+    async with app.test_matcher(_matchers()) as ctx:
+        bot = _bot(ctx)
+        event = group_message(f"/通知 取消 {nid}", group=g1, user=500)
+        ctx.receive_event(bot, event)
+        done = _t("notices.cancelled", id=nid, title="楼道清理", reminders=0)
+        ctx.should_call_send(event, done, result=None)
+        again = group_message(f"/notice cancel {nid}", group=g1, user=500)
+        ctx.receive_event(bot, again)
+        ctx.should_call_send(
+            again, _t("notices.already_cancelled", id=nid), result=None
+        )
+        empty = group_message("/通知 列表", group=g1, user=500)
+        ctx.receive_event(bot, empty)
+        ctx.should_call_send(empty, _t("notices.list.empty"), result=None)
+        ctx.should_finished()
+
+
+async def test_estate_admin_calls_groups_from_a_private_chat(app: App, groups) -> None:
+    g1, _, g3 = groups
+    nid = await _next_id()
+    async with app.test_matcher(_matchers()) as ctx:
+        bot = _bot(ctx)
+        event = private_message("/通知 #老年 重阳节敬老活动", user=500)
+        ctx.receive_event(bot, event)
+        _post(ctx, g1, "【通知】重阳节敬老活动")
+        _post(ctx, g3, "【通知】重阳节敬老活动")
+        ctx.should_call_send(event, _posted(nid, 2), result=None)
+        ctx.should_finished()
+    async with app.test_matcher(_matchers()) as ctx:
+        bot = _bot(ctx)
+        event = private_message("/通知 没有说发到哪里", user=500)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, _t("notices.need_group"), result=None)
+        ctx.should_finished()

@@ -1,0 +1,387 @@
+"""/接龙 and the free-text joins through NoneBot (nonebug), exact replies."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from nonebot.adapters.onebot.v11 import Adapter, Bot
+from nonebug import App
+
+from tests.events import SELF_ID, group_message
+from tests.signup.util import FakeQueue
+
+_groups = itertools.count(81001)
+
+
+def _bot(ctx) -> Bot:
+    import nonebot
+
+    return ctx.create_bot(
+        base=Bot, adapter=nonebot.get_adapter(Adapter), self_id=SELF_ID
+    )
+
+
+@pytest.fixture
+def queue(monkeypatch: pytest.MonkeyPatch) -> FakeQueue:
+    from plugins.signup import commands
+
+    fake = FakeQueue()
+    monkeypatch.setattr(commands, "send_queue", lambda: fake)
+    return fake
+
+
+def _t(key: str, **values) -> str:
+    from plugins.core import t
+
+    return t("zh-CN", key, **values)
+
+
+def _new(title: str, number: int = 1, capacity: int | None = None) -> str:
+    """The reply to creating a sheet without deadline or description."""
+    size = f"剩余名额：{capacity}（共 {capacity}）" if capacity else "已接龙 0 条，共 0"
+    return (
+        f"【接龙】{title}\n（还没有人接龙）\n{size}\n参加请发 +1，或 /接龙 + {number}"
+    )
+
+
+async def _sheet(group: int, number: int = 1):
+    from plugins.signup.models import Sheet
+
+    return await Sheet.get(group=f"qq:{group}", number=number)
+
+
+async def test_resident_may_not_create_but_staff_may(app: App) -> None:
+
+    group = next(_groups)
+    async with app.test_matcher() as ctx:
+        bot = _bot(ctx)
+        event = group_message("/接龙 周六义诊 上限 30", group=group, role="member")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(
+            event, _t("core.denied", role=_t("core.role.staff")), result=None
+        )
+        ctx.should_finished()
+
+    text = "/接龙 周六义诊 上限 30 截止 10月28日 12:00 字段 房号,人数 说明 请带医保卡"
+    async with app.test_matcher() as ctx:
+        bot = _bot(ctx)
+        event = group_message(text, group=group, user=500)  # core.admins
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(
+            event,
+            "【接龙】周六义诊\n请带医保卡\n（还没有人接龙）\n剩余名额：30（共 30）\n"
+            "截止：10月28日 12:00\n参加请发 +1，或 /接龙 + 1",
+            result=None,
+        )
+        ctx.should_finished()
+    sheet = await _sheet(group)
+    assert (sheet.title, sheet.capacity, sheet.field_names, sheet.creator) == (
+        "周六义诊",
+        30,
+        ["房号", "人数"],
+        "qq:500",
+    )
+
+
+async def test_plain_joins_are_silent_and_coalesced(app: App, queue) -> None:
+    from plugins.core.models import Job
+    from plugins.signup.models import Entry
+    from plugins.signup.service import post_keys
+
+    group = next(_groups)
+    async with app.test_matcher() as ctx:
+        bot = _bot(ctx)
+        create = group_message(
+            "/接龙 周六义诊 上限 2 字段 房号,人数", group=group, user=500
+        )
+        ctx.receive_event(bot, create)
+        ctx.should_call_send(create, _new("周六义诊", capacity=2), result=None)
+        ctx.should_finished()
+        # "+1", "接龙 3-201 2人", "/接龙 + 备注": no reply each; the list follows
+        ctx.receive_event(bot, group_message("+1", group=group, user=1))
+        ctx.receive_event(
+            bot, group_message("接龙 3-201 2人", group=group, user=2, card="李四")
+        )
+        ctx.receive_event(
+            bot, group_message("/接龙 + 带孩子", group=group, user=3, card="5-101 王五")
+        )
+    sheet = await _sheet(group)
+    rows = await Entry.filter(sheet_id=sheet.id).order_by("id")
+    assert [(r.user, r.household, r.name, r.count, r.status, r.note) for r in rows] == [
+        ("qq:1", "3-2-201", "张三", 1, "in", ""),
+        ("qq:2", "3-201", "李四", 2, "waitlist", ""),  # 1 + 2 > 2 places
+        ("qq:3", "5-101", "王五", 1, "waitlist", "带孩子"),  # first come, first in
+    ]
+    assert await Job.filter(key__in=post_keys(sheet.id), status="pending").count() == 1
+
+
+async def test_plus_one_with_two_open_sheets_asks_which(app: App) -> None:
+    group = next(_groups)
+    async with app.test_matcher() as ctx:
+        bot = _bot(ctx)
+        for n, title in enumerate(("周六义诊", "大米团购"), 1):
+            event = group_message(f"/接龙 {title}", group=group, user=500)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, _new(title, number=n), result=None)
+            ctx.should_finished()
+        event = group_message("+1", group=group, user=1)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(
+            event,
+            "本群有几个接龙在进行：\n1. 周六义诊\n2. 大米团购\n"
+            "请注明编号，如 /接龙 + 2",
+            result=None,
+        )
+        ctx.should_finished()
+        event = group_message("/接龙 + 2 3-201", group=group, user=1)
+        ctx.receive_event(bot, event)
+    from plugins.signup.models import Entry
+
+    second = await _sheet(group, 2)
+    assert await Entry.filter(sheet_id=second.id, user="qq:1").exists()
+
+
+async def test_plain_text_without_an_open_sheet_is_left_alone(app: App) -> None:
+    from plugins.signup.matchers import free_text
+
+    async with app.test_matcher(free_text) as ctx:
+        bot = _bot(ctx)
+        event = group_message("+1", group=next(_groups), user=1)
+        ctx.receive_event(bot, event)
+        ctx.should_not_pass_rule(free_text)  # not handled, so not blocked
+
+
+async def test_paste_join_takes_the_new_last_line(app: App) -> None:
+    from plugins.signup.models import Entry
+
+    group = next(_groups)
+    async with app.test_matcher() as ctx:
+        bot = _bot(ctx)
+        event = group_message("/接龙 周六义诊 字段 房号", group=group, user=500)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, _new("周六义诊"), result=None)
+        ctx.should_finished()
+        ctx.receive_event(bot, group_message("+1", group=group, user=1, card="张三"))
+        paste = "#接龙\n周六义诊\n\n1. 张三\n2. 王五 3-201"
+        ctx.receive_event(bot, group_message(paste, group=group, user=2, card="王五"))
+        # pasting the list without adding a line does not copy someone's entry
+        same = group_message("#接龙\n周六义诊\n\n1. 张三", group=group, user=3)
+        ctx.receive_event(bot, same)
+        ctx.should_call_send(same, _t("signup.paste.not_new"), result=None)
+        ctx.should_finished()
+    sheet = await _sheet(group)
+    rows = await Entry.filter(sheet_id=sheet.id).order_by("id")
+    assert [(r.user, r.name, r.household) for r in rows] == [
+        ("qq:1", "张三", None),
+        ("qq:2", "王五", "3-201"),
+    ]
+
+
+async def test_withdraw_promotes_with_a_mention(app: App, queue) -> None:
+    group = next(_groups)
+    async with app.test_matcher() as ctx:
+        bot = _bot(ctx)
+        event = group_message("/接龙 周六义诊 上限 1", group=group, user=500)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, _new("周六义诊", capacity=1), result=None)
+        ctx.should_finished()
+        ctx.receive_event(bot, group_message("+1", group=group, user=1))
+        ctx.receive_event(bot, group_message("+1", group=group, user=2))
+        leave = group_message("/接龙 退出", group=group, user=1)
+        ctx.receive_event(bot, leave)
+        ctx.should_call_send(leave, _t("signup.left", title="周六义诊"), result=None)
+        ctx.should_finished()
+    assert queue.sent == [
+        (f"qq:{group}", _t("signup.promoted", title="周六义诊"), "qq:2")
+    ]
+
+
+async def test_close_by_a_resident_refused_by_the_creator_posts_final(
+    app: App,
+) -> None:
+    group = next(_groups)
+    async with app.test_matcher() as ctx:
+        bot = _bot(ctx)
+        event = group_message("/接龙 周六义诊", group=group, user=500)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, _new("周六义诊"), result=None)
+        ctx.should_finished()
+        ctx.receive_event(bot, group_message("+1", group=group, user=1))
+        refused = group_message("/接龙 结束 1", group=group, user=1)
+        ctx.receive_event(bot, refused)
+        ctx.should_call_send(
+            refused, _t("core.denied", role=_t("core.role.admin")), result=None
+        )
+        ctx.should_finished()
+        close = group_message("/接龙 结束", group=group, user=500)
+        ctx.receive_event(bot, close)
+        ctx.should_call_send(
+            close,
+            "【接龙】周六义诊（已结束）\n1. 3-2-201 张三\n"
+            "已接龙 1 条，共 1\n接龙已结束。",
+            result=None,
+        )
+        ctx.should_finished()
+    sheet = await _sheet(group)
+    assert (sheet.status, sheet.final_posted) == ("closed", True)
+
+
+async def test_list_show_remove_and_mistakes(app: App) -> None:
+    group = next(_groups)
+    async with app.test_matcher() as ctx:
+        bot = _bot(ctx)
+        empty = group_message("/接龙 列表", group=group)
+        ctx.receive_event(bot, empty)
+        ctx.should_call_send(
+            empty, _t("signup.none_open") + "\n" + _t("signup.usage"), result=None
+        )
+        ctx.should_finished()
+        event = group_message("/接龙 周六义诊 上限 10", group=group, user=500)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, _new("周六义诊", capacity=10), result=None)
+        ctx.should_finished()
+        ctx.receive_event(bot, group_message("+1", group=group, user=1))
+        listing = group_message("/接龙 列表", group=group)
+        ctx.receive_event(bot, listing)
+        ctx.should_call_send(
+            listing, "【接龙】进行中的接龙：\n1. 周六义诊（1/10）", result=None
+        )
+        ctx.should_finished()
+        remove = group_message("/接龙 移除 1 1", group=group, user=500)
+        ctx.receive_event(bot, remove)
+        ctx.should_call_send(
+            remove,
+            _t("signup.removed", position=1, name="张三", title="周六义诊"),
+            result=None,
+        )
+        ctx.should_finished()
+        show = group_message("/接龙 查看 1", group=group)
+        ctx.receive_event(bot, show)
+        ctx.should_call_send(
+            show,
+            "【接龙】周六义诊\n（还没有人接龙）\n剩余名额：10（共 10）\n"
+            "参加请发 +1，或 /接龙 + 1",
+            result=None,
+        )
+        ctx.should_finished()
+        bad = group_message("/接龙 义诊 截止 下雨天", group=group, user=500)
+        ctx.receive_event(bot, bad)
+        ctx.should_call_send(
+            bad,
+            _t("signup.error.bad_time", value="下雨天") + "\n" + _t("signup.usage"),
+            result=None,
+        )
+        ctx.should_finished()
+        missing = group_message("/接龙 查看 9", group=group)
+        ctx.receive_event(bot, missing)
+        ctx.should_call_send(
+            missing, _t("signup.error.not_found", number=9), result=None
+        )
+        ctx.should_finished()
+
+
+async def test_export_sends_the_admin_a_file(app: App) -> None:
+    from plugins.core.settings import load_settings
+    from plugins.signup.export import xlsx_available
+
+    group = next(_groups)
+    async with app.test_matcher() as ctx:
+        bot = _bot(ctx)
+        event = group_message("/接龙 周六义诊", group=group, user=500)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, _new("周六义诊"), result=None)
+        ctx.should_finished()
+        ctx.receive_event(bot, group_message("+1", group=group, user=1))
+    sheet = await _sheet(group)
+    async with app.test_matcher() as ctx:
+        bot = _bot(ctx)
+        export = group_message("/接龙 导出 1", group=group, user=500, message_id=990001)
+        fmt = "xlsx" if xlsx_available() else "csv"  # openpyxl is optional
+        path = load_settings().data_dir / "exports" / f"signup-{sheet.id}-990001.{fmt}"
+        ctx.receive_event(bot, export)
+        ctx.should_call_api(
+            "upload_private_file",
+            {
+                "user_id": 500,
+                "file": str(path.resolve()),
+                "name": f"接龙1-周六义诊.{fmt}",
+            },
+            result=None,
+        )
+        ctx.should_call_send(
+            export, _t("signup.export.sent", title="周六义诊"), result=None
+        )
+        ctx.should_finished()
+    assert not path.exists()  # the file with phone numbers is not kept
+
+
+async def test_export_where_files_cannot_be_sent_points_to_the_cli(app: App) -> None:
+    import nonebot
+    from nonebot.adapters.onebot.v12 import Adapter as V12Adapter
+    from nonebot.adapters.onebot.v12 import Bot as V12Bot
+
+    from tests.events import v12_group_message
+    from tests.signup.util import make_sheet, member
+
+    room = f"{next(_groups)}@chatroom"
+    sheet = await make_sheet(f"wx:{room}")
+    from plugins.signup.models import Sheet
+
+    await Sheet.filter(id=sheet.id).update(creator="wx:wxid_a")
+    async with app.test_matcher() as ctx:
+        bot = ctx.create_bot(
+            base=V12Bot,
+            adapter=nonebot.get_adapter(V12Adapter),
+            self_id="wxid_bot",
+            impl="ComWechat",
+            platform="wechat",
+        )
+        event = v12_group_message("/接龙 导出 1", group=room, user="wxid_a")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(
+            event,
+            _t("signup.export.no_upload") + "\n" + _t("signup.export.cli", id=sheet.id),
+            result=None,
+        )
+        ctx.should_finished()
+    assert member  # (imported for symmetry with the other helpers)
+
+
+async def test_private_chat_english_group_and_number_fallback(app: App) -> None:
+    from tests.events import private_message
+
+    async with app.test_matcher() as ctx:
+        bot = _bot(ctx)
+        private = private_message("/接龙 列表", user=1)
+        ctx.receive_event(bot, private)
+        ctx.should_call_send(private, _t("signup.error.group_only"), result=None)
+        ctx.should_finished()
+
+    from plugins.core import t
+
+    async with app.test_matcher() as ctx:
+        bot = _bot(ctx)
+        listing = group_message("/signup list", group=3000)  # an English group
+        ctx.receive_event(bot, listing)
+        ctx.should_call_send(
+            listing,
+            t("en", "signup.none_open") + "\n" + t("en", "signup.usage"),
+            result=None,
+        )
+        ctx.should_finished()
+
+    from plugins.signup.models import Entry
+
+    group = next(_groups)
+    async with app.test_matcher() as ctx:
+        bot = _bot(ctx)
+        event = group_message("/接龙 大米团购 字段 人数", group=group, user=500)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, _new("大米团购"), result=None)
+        ctx.should_finished()
+        # there is no sheet 3: with one sheet open, "3" is the entry's count
+        ctx.receive_event(bot, group_message("/接龙 + 3", group=group, user=1))
+    sheet = await _sheet(group)
+    row = await Entry.get(sheet_id=sheet.id, user="qq:1")
+    assert row.count == 3

@@ -1,0 +1,213 @@
+"""The matchers through NoneBot (nonebug): replies, permissions, usage lines,
+and what is handed to the send queue."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from nonebot.adapters.onebot.v11 import Adapter, Bot, Message, MessageSegment
+from nonebug import App
+
+from tests.events import SELF_ID, group_message, private_message
+
+ROOT = Path(__file__).resolve().parents[2]
+_estates = itertools.count(1)
+
+
+class Text:
+    """Matches a sent text by a predicate (nonebug compares with ``!=``)."""
+
+    def __init__(self, check: Callable[[str], bool], seen: list[str] | None = None):
+        self.check = check
+        self.seen = seen
+
+    def __ne__(self, other: object) -> bool:
+        if self.seen is not None:
+            self.seen.append(str(other))
+        return not self.check(str(other))
+
+    def __eq__(self, other: object) -> bool:
+        return not self.__ne__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _bot(ctx) -> Bot:
+    import nonebot
+
+    return ctx.create_bot(
+        base=Bot, adapter=nonebot.get_adapter(Adapter), self_id=SELF_ID
+    )
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list]:
+    """A config with a fresh estate and the clock always running; the messages
+    the handlers hand to the send queue."""
+    from plugins.core import store
+    from plugins.tickets import resident, staff
+
+    original = store.current.path
+    work = tmp_path / "linli.yaml"
+    work.write_text(
+        (ROOT / "tests/fixtures/linli.test.yaml").read_text(encoding="utf-8")
+        + f"tickets:\n  estate: handlers-{next(_estates)}-{id(work)}\n"
+        "  service_hours: {start: '00:00', end: '24:00'}\n",
+        encoding="utf-8",
+    )
+    store.load(work)
+    outbox: list = []
+    monkeypatch.setattr(resident, "deliver", outbox.extend)
+    monkeypatch.setattr(staff, "deliver", outbox.extend)
+    try:
+        yield outbox
+    finally:
+        store.load(original)
+
+
+async def _say(app: App, event, expect: str | Text) -> None:
+    async with app.test_matcher() as ctx:
+        bot = _bot(ctx)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, expect, result=None)
+        ctx.should_finished()
+
+
+async def _report(app: App, text: str = "/报修 3栋2单元楼道灯坏了 13812345678") -> int:
+    replies: list[str] = []
+    await _say(app, group_message(text), Text(lambda s: "已收到" in s, replies))
+    return int(re.search(r"#(\d{4})", replies[-1]).group(1))
+
+
+async def test_report_replies_with_the_number_and_sends_the_card(
+    app: App, sent: list
+) -> None:
+    n = await _report(app)
+    assert n == 1
+    [card] = sent
+    assert card.target == "qq:2000" and "13812345678" in card.text
+    assert "3栋2单元" in card.text and "张三" in card.text
+
+
+async def test_free_format_report_in_a_residents_group(app: App, sent: list) -> None:
+    replies: list[str] = []
+    event = group_message("【问题】3栋1单元 + 垃圾桶满了没人清 + 13912345678", user=43)
+    await _say(app, event, Text(lambda s: "#0001" in s and "保洁" in s, replies))
+    assert "139" not in replies[-1]
+    assert any("13912345678" in o.text for o in sent)
+
+
+async def test_private_report_and_empty_report(app: App, sent: list) -> None:
+    await _say(
+        app,
+        private_message("/report 楼道灯坏了", user=44),
+        Text(lambda s: "#0001" in s),
+    )
+    from plugins.core import t
+
+    await _say(app, group_message("/报修"), t("zh-CN", "tickets.usage.report"))
+
+
+async def test_staff_commands_are_refused_to_residents(app: App, sent: list) -> None:
+    from plugins.core import t
+
+    await _report(app)
+    denied = t("zh-CN", "core.denied", role=t("zh-CN", "core.role.staff"))
+    await _say(app, group_message("/接单 1"), denied)
+    await _say(app, group_message("/工单 统计"), denied)
+
+
+async def test_the_staff_loop_through_the_matchers(app: App, sent: list) -> None:
+    from plugins.core import t
+
+    n = await _report(app)
+    sent.clear()
+    await _say(
+        app,
+        group_message(f"/接单 {n}", group=2000, user=7, card="李师傅"),
+        Text(lambda s: s.startswith("已受理 #0001") and "李师傅" in s),
+    )
+    [notice] = sent
+    assert (notice.target, notice.mention) == ("qq:1000", "qq:42")
+
+    event = group_message(f"/派单 {n} ", group=2000, user=7)
+    message = Message(f"/派单 {n} ") + MessageSegment.at(8)
+    event.message = event.original_message = message
+    sent.clear()
+    await _say(app, event, Text(lambda s: "已把 #0001 派给" in s))
+    assert [o.mention for o in sent if o.target == "qq:2000"] == ["qq:8"]
+
+    await _say(
+        app,
+        group_message("/进展", group=2000, user=7),
+        t("zh-CN", "tickets.usage.progress"),
+    )
+    await _say(
+        app,
+        group_message(f"/挂起 {n} 等配件 2h", group=2000, user=7),
+        Text(lambda s: "已挂起" in s and "预计" in s),
+    )
+    await _say(
+        app,
+        group_message(f"/进展 {n} 配件到了", group=2000, user=7),
+        Text(lambda s: "已记录" in s),
+    )
+    sent.clear()
+    await _say(
+        app,
+        group_message(f"/完成 {n} 已更换灯泡", group=2000, user=7),
+        Text(lambda s: "已请报告人评价" in s),
+    )
+    assert any("/评价 1" in o.text for o in sent)
+    await _say(app, group_message(f"/评价 {n} 9"), t("zh-CN", "tickets.usage.rate"))
+    await _say(
+        app, group_message(f"/评价 {n} 5 很快"), Text(lambda s: s.startswith("谢谢"))
+    )
+    await _say(
+        app,
+        group_message(f"/工单 {n}", user=50),
+        Text(lambda s: "已评价" in s and "13812345678" not in s),
+    )
+    await _say(
+        app,
+        group_message("/工单 统计 本周", group=2000, user=7),
+        Text(lambda s: s.startswith("【工单统计】本周") and "工单 1 件" in s),
+    )
+    await _say(app, group_message("/我的工单"), Text(lambda s: "#0001" in s))
+
+
+async def test_english_group(app: App, sent: list) -> None:
+    await _say(
+        app,
+        group_message("/report the lift is broken", group=3000, user=45),
+        Text(lambda s: s.startswith("[Repair] Received: ticket #0001 (Lifts")),
+    )
+
+
+async def test_disabled_in_a_group(app: App, tmp_path: Path) -> None:
+    from plugins.core import store
+    from plugins.tickets import resident
+
+    original = store.current.path
+    work = tmp_path / "linli.yaml"
+    work.write_text(
+        (ROOT / "tests/fixtures/linli.test.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "    tags: [3栋]\n", "    tags: [3栋]\n    tickets: {enabled: false}\n"
+        ),
+        encoding="utf-8",
+    )
+    store.load(work)
+    try:
+        assert not store.current.section("tickets", "qq:1000").enabled
+        async with app.test_matcher(resident.reporters[0]) as ctx:
+            bot = _bot(ctx)
+            ctx.receive_event(bot, group_message("/报修 楼道灯坏了"))
+            ctx.should_not_pass_rule()
+    finally:
+        store.load(original)

@@ -1,0 +1,154 @@
+"""The durable deadline and reminder jobs: results posted once, reminders named."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from tests.vote.util import (
+    FakeQueue,
+    make_vote,
+    new_group,
+    new_user,
+    vote_config,
+    voter,
+)
+
+
+@pytest.fixture
+def queue(monkeypatch: pytest.MonkeyPatch) -> FakeQueue:
+    import plugins.vote as vote_plugin
+
+    fake = FakeQueue()
+    monkeypatch.setattr(vote_plugin, "send_queue", lambda: fake)
+    return fake
+
+
+async def test_close_job_posts_the_results_once(queue: FakeQueue) -> None:
+    import plugins.vote as vote_plugin
+    from plugins.vote import service
+    from plugins.vote.models import Vote
+
+    group = new_group()
+    vote = await make_vote(group, "绿化 A B 截止 3天")
+    await service.cast(vote, voter(new_user(), "张三"), [2])
+    await vote_plugin._close_job({"id": vote.id})
+    await vote_plugin._close_job({"id": vote.id})  # a second run does nothing
+    assert queue.sent == [
+        (
+            group,
+            "【投票结果】#1 绿化（已截止）\n1. A  0票 0.0% ░░░░░░░░░░\n"
+            "2. B  1票 100.0% ██████████\n参与：1 人",
+            None,
+        )
+    ]
+    row = await Vote.get(id=vote.id)
+    assert (row.status, row.announced) == ("closed", True)
+    await vote_plugin._close_job({"id": 10**12})  # a vote that is gone: nothing
+
+
+async def test_a_failed_post_is_retried_by_the_job(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import plugins.vote as vote_plugin
+    from adapters import PlatformError
+    from plugins.vote.models import Vote
+
+    vote = await make_vote(new_group(), "绿化 A B 截止 3天")
+    failing = FakeQueue(fail=PlatformError("send_group_msg", "offline", retryable=True))
+    monkeypatch.setattr(vote_plugin, "send_queue", lambda: failing)
+    with pytest.raises(PlatformError):
+        await vote_plugin._close_job({"id": vote.id})
+    assert (await Vote.get(id=vote.id)).announced is False
+    working = FakeQueue()
+    monkeypatch.setattr(vote_plugin, "send_queue", lambda: working)
+    await vote_plugin._close_job({"id": vote.id})
+    assert len(working.sent) == 1
+
+
+async def test_manual_close_announces_so_the_job_does_not(queue: FakeQueue) -> None:
+    import plugins.vote as vote_plugin
+    from plugins.vote import service
+
+    vote = await make_vote(new_group(), "绿化 A B 截止 3天")
+    closed = await service.close(vote.id, actor="qq:500")
+    assert await service.claim_announcement(closed)
+    await vote_plugin._close_job({"id": vote.id})
+    assert queue.sent == []
+
+
+async def test_reminder_counts_households_and_names_a_few(queue: FakeQueue) -> None:
+    import plugins.vote as vote_plugin
+    from plugins.core import store
+    from plugins.core.models import KnownMember
+    from plugins.vote import service
+
+    group = new_group()
+    vote = await make_vote(group, "绿化 A B 每户一票 截止 3天")
+    members = [(new_user(), f"3-1-{101 + i} 住户{i}") for i in range(15)]
+    for user, nick in members:
+        await KnownMember.create(group=group, user=user, display_name=nick)
+    await service.cast(vote, voter(*members[0]), [1])
+    await vote_plugin._remind_job({"id": vote.id})
+    ((to, text, mention),) = queue.sent
+    assert to == group and mention is None
+    lines = text.splitlines()
+    limit = store.current.section("vote", group).remind_mentions
+    assert limit == 10
+    assert "还有 14 户没有投票" in lines[0]
+    assert lines[1].startswith("未投票：@3-1-")
+    assert lines[1].count("@") == limit
+    assert lines[2] == "等，共 14 户。"
+    assert lines[3] == "投票请发送：/投票 1 选项号"
+
+
+async def test_no_reminder_when_everyone_voted_or_the_vote_closed(
+    queue: FakeQueue,
+) -> None:
+    import plugins.vote as vote_plugin
+    from plugins.core.models import KnownMember
+    from plugins.vote import service
+
+    group = new_group()
+    vote = await make_vote(group, "绿化 A B 截止 3天")
+    user = new_user()
+    await KnownMember.create(group=group, user=user, display_name="张三")
+    await service.cast(vote, voter(user, "张三"), [1])
+    await vote_plugin._remind_job({"id": vote.id})
+    other = await make_vote(new_group(), "绿化 A B 截止 3天")
+    await service.close(other.id)
+    await vote_plugin._remind_job({"id": other.id})
+    assert queue.sent == []
+
+
+async def test_the_scheduler_closes_at_the_deadline(queue: FakeQueue) -> None:
+    """Core's running scheduler fires vote.close by itself."""
+    from tortoise import timezone
+
+    from plugins.core import schedule
+    from plugins.vote.models import Vote
+
+    vote = await make_vote(new_group(), "绿化 A B 截止 3天")
+    await schedule(
+        "vote.close",
+        timezone.now() + timedelta(milliseconds=200),
+        {"id": vote.id},
+        key=f"vote:close:{vote.id}",
+    )
+    for _ in range(100):
+        if queue.sent:
+            break
+        await asyncio.sleep(0.1)
+    assert len(queue.sent) == 1
+    assert (await Vote.get(id=vote.id)).status == "closed"
+
+
+async def test_remind_before_zero_or_empty_disables_reminders() -> None:
+    from plugins.core.models import Job
+
+    vote = await make_vote(
+        new_group(), "绿化 A B 截止 3天", config=vote_config(remind_before="")
+    )
+    assert not await Job.exists(key=f"vote:remind:{vote.id}")
