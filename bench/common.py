@@ -142,14 +142,16 @@ async def cpu_per_message(
     sentinel: str,
     repeats: int = 3,
     groups: int = 1,
+    warmup: int = 400,
     prepare: Callable[[OneBotV11], Awaitable[None]] | None = None,
 ) -> float:
-    """Median CPU seconds the process spends per ordinary message."""
+    """Median CPU seconds the process spends per ordinary message (after a
+    warm-up that lets linli meet every (group, member) pair once)."""
     samples = []
     async with process.proc.connect() as onebot:
         if prepare is not None:
             await prepare(onebot)
-        await flood(onebot, 400, groups=groups, sentinel=sentinel)  # warm up
+        await flood(onebot, warmup, groups=groups, sentinel=sentinel)
         for _ in range(repeats):
             start = cpu_seconds(process.pid)
             await flood(onebot, count, groups=groups, sentinel=sentinel)
