@@ -118,17 +118,24 @@ async def flood(
     count: int,
     *,
     groups: int = 1,
-    members: int = 200,
+    members: int = 1000,
     sentinel: str,
     texts: list[str] = ORDINARY,
+    start: int = 0,
 ) -> None:
-    """Send ``count`` ordinary group messages, then ``sentinel``; wait for its reply."""
-    for n in range(count):
+    """Send ``count`` ordinary group messages, then ``sentinel``; wait for its reply.
+
+    Traffic like a real estate's, so that no rule fires: ``members`` residents,
+    each always in the same group with the same nickname, taking turns, and a
+    resident never says the same thing twice in a row.
+    """
+    for n in range(start, start + count):
+        k = n % members
         await onebot.group_message(
-            texts[n % len(texts)],
-            group=1000 + n % groups,
-            user=100000 + n % members,
-            card=f"{1 + n % 9}-{1 + n % 3}-{101 + n % 30} 住户{n % members}",
+            texts[(k + n // members) % len(texts)],
+            group=1000 + k % groups,
+            user=100000 + k,
+            card=f"{1 + k % 9}-{1 + k % 3}-{101 + k % 30} 住户{k}",
         )
     before = len(onebot.calls)
     await onebot.group_message(sentinel, group=1000, user=42)
@@ -142,19 +149,21 @@ async def cpu_per_message(
     sentinel: str,
     repeats: int = 3,
     groups: int = 1,
-    warmup: int = 400,
+    warmup: int = 1000,
     prepare: Callable[[OneBotV11], Awaitable[None]] | None = None,
 ) -> float:
     """Median CPU seconds the process spends per ordinary message (after a
-    warm-up that lets linli meet every (group, member) pair once)."""
+    warm-up in which linli meets every resident once)."""
     samples = []
     async with process.proc.connect() as onebot:
         if prepare is not None:
             await prepare(onebot)
         await flood(onebot, warmup, groups=groups, sentinel=sentinel)
+        sent = warmup
         for _ in range(repeats):
             start = cpu_seconds(process.pid)
-            await flood(onebot, count, groups=groups, sentinel=sentinel)
+            await flood(onebot, count, groups=groups, sentinel=sentinel, start=sent)
+            sent += count
             samples.append((cpu_seconds(process.pid) - start) / count)
     return statistics.median(samples)
 

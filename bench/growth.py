@@ -73,7 +73,6 @@ async def _cost(workdir: Path, config: str, messages: int, groups: int) -> float
             messages,
             sentinel="/help",
             groups=groups,
-            warmup=max(400, groups * 2),
         )
     finally:
         await process.stop()

@@ -1,16 +1,12 @@
 """faq: answers to residents' frequent questions, taught in YAML or in chat."""
 
-from .cli import run_if_launched
+import re
 
-run_if_launched(__name__)  # `python -m plugins.faq.cli` sets NoneBot up first
-
-import re  # noqa: E402
-
-from nonebot import on_command, on_message, require  # noqa: E402
-from nonebot.adapters import Message  # noqa: E402
-from nonebot.matcher import Matcher  # noqa: E402
-from nonebot.params import CommandArg  # noqa: E402
-from nonebot.plugin import PluginMetadata  # noqa: E402
+from nonebot import on_command, on_message, require
+from nonebot.adapters import Message
+from nonebot.matcher import Matcher
+from nonebot.params import CommandArg
+from nonebot.plugin import PluginMetadata
 
 require("plugins.core")
 from adapters import NotSupported, PlatformError  # noqa: E402

@@ -1,4 +1,4 @@
-"""Entries to and from CSV and YAML files (used by ``python -m plugins.faq.cli``).
+"""Entries to and from CSV and YAML files (used by ``python manage.py faq``).
 
 CSV: one row per entry, UTF-8 with a BOM so that Excel and WPS open it right.
 Columns (English or Chinese headers): id/编号, source/来源, questions/问题,

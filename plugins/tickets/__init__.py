@@ -6,8 +6,16 @@ the SLA ladder and the scheduler's jobs in ``escalation.py``.
 
 from __future__ import annotations
 
-from nonebot import get_driver, require
+from nonebot import get_driver, logger, require
 from nonebot.plugin import PluginMetadata
+
+require("plugins.core")
+from plugins.core import register_models  # noqa: E402
+
+from . import config, escalation, resident, staff  # noqa: E402, F401
+from .env import Env  # noqa: E402
+
+register_models("tickets", "plugins.tickets")
 
 __plugin_meta__ = PluginMetadata(
     name="tickets",
@@ -19,30 +27,9 @@ __plugin_meta__ = PluginMetadata(
 )
 
 
-def _inside_nonebot() -> bool:
-    """False when imported by ``python -m plugins.tickets.cli`` before NoneBot is
-    set up (the CLI then loads the plugins itself)."""
+@get_driver().on_startup
+async def _progress_job() -> None:
     try:
-        get_driver()
-    except ValueError:
-        return False
-    return True
-
-
-if _inside_nonebot():
-    require("plugins.core")
-    from plugins.core import register_models
-
-    from . import config, escalation, resident, staff  # noqa: F401
-    from .env import Env
-
-    register_models("tickets", "plugins.tickets")
-
-    @get_driver().on_startup
-    async def _progress_job() -> None:
-        from nonebot import logger
-
-        try:
-            await escalation.ensure_progress(Env())
-        except Exception:  # the bot must start even if this fails
-            logger.exception("tickets: could not schedule the progress post")
+        await escalation.ensure_progress(Env())
+    except Exception:  # the bot must start even if this fails
+        logger.exception("tickets: could not schedule the progress post")

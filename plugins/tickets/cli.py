@@ -1,36 +1,36 @@
 """Command line: the tracking table as a CSV file (opens in Excel / WPS).
 
-    python -m plugins.tickets.cli export tickets.csv
-    python -m plugins.tickets.cli export oct.csv --since 2025-10-01 --until 2025-11-01
-    python -m plugins.tickets.cli export tickets.csv --estate 东区 --full
+    python manage.py tickets export tickets.csv
+    python manage.py tickets export oct.csv --since 2025-10-01 --until 2025-11-01
+    python manage.py tickets export tickets.csv --estate 东区 --full
 
 Columns: 编号, 描述, 提出时间, 处理状态, 负责人, 解决时间 (the seeds' table), then
 分类, 地点, 优先级, 评分. Phone and ID numbers are masked unless ``--full``
 (which also adds the 联系方式 column).
-It reads the same configuration and database as the bot (LINLI_CONFIG,
-LINLI_DATA_DIR, LINLI_DATABASE_URL), setting NoneBot up as ``manage.py`` does.
+manage.py reads the same configuration and database as the bot (LINLI_CONFIG,
+LINLI_DATA_DIR, LINLI_DATABASE_URL) before :func:`main` runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
-import os
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from tortoise.exceptions import OperationalError
+
+from plugins.core import store, t
+
+from .classify import mask
+from .env import Env, now_utc
+from .models import Ticket
+from .render import assignee, number, status_name, where
 
 
 def _rows(tickets: list[Any], cfg: Any, locale: str, tz: Any, full: bool) -> list:
-    from plugins.core import t
-
-    from .classify import mask
-    from .render import assignee, number, status_name, where
-
     def stamp(moment: datetime | None) -> str:
         return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -64,12 +64,9 @@ async def export(
     since: date | None = None,
     until: date | None = None,
     full: bool = False,
-    env: Any = None,
+    env: Env | None = None,
 ) -> int:
     """Write the tracking table of ``estate`` to ``path``; returns the row count."""
-    from .env import Env, now_utc
-    from .models import Ticket
-
     env = env or Env()
     cfg = env.section()
     locale = env.config.core.locale
@@ -89,36 +86,24 @@ async def export(
     return len(tickets)
 
 
-def _setup() -> None:
-    """NoneBot and linli's plugins and configuration, as manage.py sets them up."""
-    os.chdir(ROOT)
-    sys.path.insert(0, str(ROOT))
-    import nonebot
-
-    nonebot.init()
-    # ``python -m`` imported this package before NoneBot existed: load it again
-    # as a NoneBot plugin, with the others
-    sys.modules.pop("plugins.tickets", None)
-    nonebot.load_from_toml("pyproject.toml")
-    from plugins.core import store
-    from plugins.core.settings import load_settings
-
-    store.load(load_settings().config_path)
-
-
-async def _run(args: argparse.Namespace) -> int:
-    from tortoise import Tortoise
-    from tortoise.exceptions import OperationalError
-
-    from plugins.core import store, t
-    from plugins.core.settings import load_settings
-    from plugins.core.storage import tortoise_config
-
-    locale = store.current.core.locale
-    await Tortoise.init(
-        config=tortoise_config(load_settings().database_url),
-        _enable_global_fallback=True,
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python manage.py tickets")
+    commands = parser.add_subparsers(dest="command", required=True)
+    export_cmd = commands.add_parser("export", help="tracking table → CSV")
+    export_cmd.add_argument("file", type=lambda s: Path(s).expanduser().resolve())
+    export_cmd.add_argument("--estate", help="default: tickets.estate of the YAML")
+    export_cmd.add_argument("--since", type=date.fromisoformat, help="YYYY-MM-DD")
+    export_cmd.add_argument("--until", type=date.fromisoformat, help="YYYY-MM-DD")
+    export_cmd.add_argument(
+        "--full", action="store_true", help="do not mask phone numbers"
     )
+    return parser
+
+
+async def main(argv: list[str]) -> int:
+    """Run by ``python manage.py tickets …``, with the config and database open."""
+    args = _parser().parse_args(argv)
+    locale = store.current.core.locale
     try:
         count = await export(
             args.file,
@@ -130,39 +115,5 @@ async def _run(args: argparse.Namespace) -> int:
     except OperationalError as exc:
         print(t(locale, "tickets.cli.no_table", error=str(exc)), file=sys.stderr)
         return 1
-    finally:
-        await Tortoise.close_connections()
     print(t(locale, "tickets.cli.done", count=count, path=str(args.file)))
     return 0
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m plugins.tickets.cli")
-    commands = parser.add_subparsers(dest="command", required=True)
-    export_cmd = commands.add_parser("export", help="tracking table → CSV")
-    export_cmd.add_argument("file", type=lambda s: Path(s).resolve())
-    export_cmd.add_argument("--estate", help="default: tickets.estate of the YAML")
-    export_cmd.add_argument("--since", type=date.fromisoformat, help="YYYY-MM-DD")
-    export_cmd.add_argument("--until", type=date.fromisoformat, help="YYYY-MM-DD")
-    export_cmd.add_argument(
-        "--full", action="store_true", help="do not mask phone numbers"
-    )
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    try:
-        _setup()
-        return asyncio.run(_run(args))
-    except Exception as exc:
-        from plugins.core import ConfigError
-
-        if not isinstance(exc, ConfigError):
-            raise
-        print(exc, file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

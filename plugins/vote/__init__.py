@@ -13,10 +13,6 @@ from nonebot.plugin import PluginMetadata
 from nonebot.rule import Rule
 from nonebot.typing import T_State
 
-from .boot import init_for_cli, nonebot_ready
-
-if not nonebot_ready():  # `python -m plugins.vote.cli`: NoneBot is not running yet
-    init_for_cli()
 require("plugins.core")
 from adapters import NotSupported, PlatformError  # noqa: E402
 from plugins.core import (  # noqa: E402

@@ -1,13 +1,13 @@
-"""Export a vote to CSV from the command line (run it in the project directory).
+"""Export a vote to CSV from the command line.
 
-    python -m plugins.vote.cli export 12 --results results.csv
-    python -m plugins.vote.cli export 12 --ballots ballots.csv
-    python -m plugins.vote.cli export 3 --group qq:123456 --results results.csv
+    python manage.py vote export 12 --results results.csv
+    python manage.py vote export 12 --ballots ballots.csv
+    python manage.py vote export 3 --group qq:123456 --results results.csv
 
 ``12`` is the vote's id (the ``#12`` of anonymous votes; ``/投票 列表`` in a
 private chat shows it); with ``--group`` the number is the vote's short number
-in that group. It uses the same database and config as the bot
-(LINLI_DATABASE_URL / LINLI_DATA_DIR, LINLI_CONFIG). Ballots exist only for
+in that group. manage.py reads the config and opens the database as the bot
+does (LINLI_DATABASE_URL / LINLI_DATA_DIR, LINLI_CONFIG). Ballots exist only for
 named votes: an anonymous vote keeps no record of who chose what. Results of a
 vote with hidden results are exported once it has closed.
 Exit codes: 0 written, 1 refused or not found, 2 bad config or arguments.
@@ -16,22 +16,18 @@ Exit codes: 0 written, 1 refused or not found, 2 bad config or arguments.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
-import pkgutil
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import nonebot
+from tortoise.exceptions import OperationalError
 
 from plugins.core import store, t
-from plugins.core.config import ConfigError
 from plugins.core.settings import load_settings
-from plugins.core.storage import describe, tortoise_config
+from plugins.core.storage import describe
 
 from . import service
-from .boot import ROOT
 from .models import Vote
 from .parsing import Ref
 from .service import VoteError
@@ -176,86 +172,49 @@ async def export(
     return done
 
 
+def _file(text: str) -> Path:
+    return Path(text).expanduser().resolve()  # printed in full: no doubt where
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m plugins.vote.cli", description="Export a linli vote to CSV."
+        prog="python manage.py vote", description="Export a linli vote to CSV."
     )
     sub = parser.add_subparsers(dest="command", required=True)
     exp = sub.add_parser("export", help="write ballots and/or results to CSV files")
     exp.add_argument("vote", type=int, help="the vote's id (#12), or with --group "
                      "its number in that group")  # fmt: skip
     exp.add_argument("--group", help="a group id such as qq:123456")
-    exp.add_argument("--ballots", type=Path, help="CSV file for the ballots")
-    exp.add_argument("--results", type=Path, help="CSV file for the results")
+    exp.add_argument("--ballots", type=_file, help="CSV file for the ballots")
+    exp.add_argument("--results", type=_file, help="CSV file for the results")
     return parser
 
 
-def _load_plugins() -> None:
-    """linli's other plugins, so that their config sections validate."""
-    loaded = {p.module_name for p in nonebot.get_loaded_plugins()}
-    for info in pkgutil.iter_modules([str(ROOT / "plugins")]):
-        name = f"plugins.{info.name}"
-        if info.ispkg and name not in loaded and name != __package__:
-            nonebot.load_plugin(name)
-
-
-async def _run(args: argparse.Namespace) -> int:
-    from tortoise.context import TortoiseContext
-    from tortoise.exceptions import OperationalError
-
+async def main(argv: list[str]) -> int:
+    """Run by ``python manage.py vote …``, with the config and database open."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.ballots is None and args.results is None:
+        parser.error("give --ballots FILE.csv and/or --results FILE.csv")
     config = store.current
     locale, tz = config.core.locale, ZoneInfo(config.core.timezone)
-    settings = load_settings()
-    async with TortoiseContext() as ctx:
-        await ctx.init(config=tortoise_config(settings.database_url))
-        try:
-            lines = await export(
-                args.vote,
-                group=args.group,
-                ballots=args.ballots,
-                results=args.results,
-                locale=locale,
-                tz=tz,
-            )
-        except VoteError as err:
-            print(t(locale, err.key, **err.values), file=sys.stderr)
-            return 1
-        except OperationalError as exc:
-            print(
-                t(
-                    locale,
-                    "vote.cli.no_tables",
-                    database=describe(settings.database_url),
-                ),
-                file=sys.stderr,
-            )
-            print(exc, file=sys.stderr)
-            return 2
-        finally:
-            await ctx.close_connections()
+    try:
+        lines = await export(
+            args.vote,
+            group=args.group,
+            ballots=args.ballots,
+            results=args.results,
+            locale=locale,
+            tz=tz,
+        )
+    except VoteError as err:
+        print(t(locale, err.key, **err.values), file=sys.stderr)
+        return 1
+    except OperationalError as exc:
+        database = describe(load_settings().database_url)
+        print(t(locale, "vote.cli.no_tables", database=database), file=sys.stderr)
+        print(exc, file=sys.stderr)
+        return 2
     for line in lines:
         print(line)
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    if args.ballots is None and args.results is None:
-        _parser().error("give --ballots FILE.csv and/or --results FILE.csv")
-    _load_plugins()
-    settings = load_settings()
-    try:
-        store.load(settings.config_path)
-    except ConfigError as exc:
-        print(f"linli: the configuration file has errors\n{exc}", file=sys.stderr)
-        return 2
-    url = settings.database_url
-    if url.startswith("sqlite://") and not Path(url.removeprefix("sqlite://")).exists():
-        locale = store.current.core.locale
-        print(t(locale, "vote.cli.no_tables", database=describe(url)), file=sys.stderr)
-        return 2
-    return asyncio.run(_run(args))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -123,7 +123,7 @@ def test_the_command_line_exports_and_imports(tmp_path: Path) -> None:
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "plugins.faq.cli", *args],
+            [sys.executable, "manage.py", "faq", *args],
             cwd=ROOT,
             env=env,
             capture_output=True,

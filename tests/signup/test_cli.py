@@ -1,4 +1,4 @@
-"""python -m plugins.signup.cli export: a separate process on the same database."""
+"""python manage.py signup export: a separate process on the same database."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 async def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return await asyncio.to_thread(
         subprocess.run,
-        [sys.executable, "-m", "plugins.signup.cli", *args],
+        [sys.executable, "manage.py", "signup", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -1,4 +1,4 @@
-"""CSV export of the tracking table, in process and as ``python -m``."""
+"""CSV export of the tracking table, in process and as ``python manage.py``."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ async def test_the_command_line(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     result = await asyncio.to_thread(
         subprocess.run,
-        [sys.executable, "-m", "plugins.tickets.cli", "export", str(out),
+        [sys.executable, "manage.py", "tickets", "export", str(out),
          "--estate", env.section().estate, "--full"],
         cwd=ROOT,
         env=dict(os.environ),

@@ -1,4 +1,4 @@
-"""python -m plugins.vote.cli export: ballots (named votes) and results to CSV."""
+"""python manage.py vote export: ballots (named votes) and results to CSV."""
 
 from __future__ import annotations
 
@@ -113,7 +113,7 @@ async def test_hidden_results_are_not_exported_before_the_close(
 
 
 def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return _run(tmp_path, "-m", "plugins.vote.cli", *args)
+    return _run(tmp_path, "manage.py", "vote", *args)
 
 
 def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -160,11 +160,12 @@ asyncio.run(main())
 
 
 def test_the_command_line_on_a_real_database_file(tmp_path: Path) -> None:
-    """The CLI as an admin runs it: its own process, NoneBot set up by itself,
-    on a database file that another process (standing in for the bot) wrote."""
+    """The CLI as an admin runs it: its own process, set up by manage.py, on a
+    database file that another process (standing in for the bot) wrote."""
     empty = _cli(tmp_path, "export", "1", "--results", str(tmp_path / "x.csv"))
-    assert empty.returncode == 2
-    assert "里没有投票的数据表" in empty.stderr
+    assert empty.returncode == 1  # manage.py opens (creates) it as the bot does
+    assert "没有找到编号为 #1 的投票" in empty.stderr
+    assert not (tmp_path / "x.csv").exists()
     prepared = _run(tmp_path, "-c", PREPARE)
     assert prepared.returncode == 0, prepared.stderr
     vote_id = prepared.stdout.split("VOTE ")[1].split()[0]
