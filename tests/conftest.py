@@ -84,3 +84,14 @@ async def after_nonebot_init(_nonebot_init: None) -> None:
     driver.register_adapter(v11.Adapter)
     driver.register_adapter(v12.Adapter)
     nonebot.load_from_toml("pyproject.toml")
+
+
+@pytest.fixture(autouse=True)
+async def _no_jobs_left_behind():
+    """Each test starts with no pending scheduled work from earlier tests: a
+    leftover job (a coalesced re-post, an SLA nudge) must not fire into the next
+    test's fake bot."""
+    yield
+    from plugins.core.models import Job
+
+    await Job.filter(status__in=["pending", "running"]).update(status="cancelled")
