@@ -38,6 +38,7 @@ class _Item:
     action: Action
     private: bool
     done: asyncio.Future[Any]
+    port: Port | None = None  # given by the caller, else resolved for the target
 
 
 @dataclass
@@ -114,11 +115,19 @@ class SendQueue:
         return self._enqueue(user, ("private", text), send, private=True, urgent=False)
 
     def act(
-        self, group: str, action: Action, *, urgent: bool = True
+        self,
+        group: str,
+        action: Action,
+        *,
+        urgent: bool = True,
+        port: Port | None = None,
     ) -> asyncio.Future[Any]:
         """Queue a platform action in ``group`` (mute, kick, recall …): moderation
-        goes before chatter and counts against the same budgets."""
-        return self._enqueue(group, None, action, private=False, urgent=urgent)
+        goes before chatter and counts against the same budgets. ``port`` is the
+        one to act through (the event's), else the group's bot's."""
+        return self._enqueue(
+            group, None, action, private=False, urgent=urgent, port=port
+        )
 
     def pending(self) -> int:
         return sum(len(lane) for lane in self._lanes.values())
@@ -138,6 +147,7 @@ class SendQueue:
         *,
         private: bool,
         urgent: bool,
+        port: Port | None = None,
     ) -> asyncio.Future[Any]:
         lane = self._lanes.setdefault(target, _Lane())
         if key is not None:
@@ -147,9 +157,8 @@ class SendQueue:
                         f"send queue: coalesced an identical message to {target}"
                     )
                     return waiting.done
-        item = _Item(
-            target, key, action, private, asyncio.get_running_loop().create_future()
-        )
+        done = asyncio.get_running_loop().create_future()
+        item = _Item(target, key, action, private, done, port)
         (lane.urgent if urgent else lane.normal).append(item)
         if lane.task is None or lane.task.done():
             lane.task = asyncio.create_task(self._drain(lane))
@@ -208,9 +217,8 @@ class SendQueue:
         while True:
             attempt += 1
             try:
-                port = (self._resolve_user if item.private else self._resolve)(
-                    item.target
-                )
+                resolve = self._resolve_user if item.private else self._resolve
+                port = item.port or resolve(item.target)
                 platform, _ = split_id(item.target)
                 bot = str(getattr(getattr(port, "bot", None), "self_id", platform))
                 await self._take_budget(item, platform, bot)

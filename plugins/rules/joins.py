@@ -199,7 +199,9 @@ async def _remove_blacklisted(
     change: MemberChange, port: Port, config: LinliConfig
 ) -> None:
     try:
-        await port.kick(change.group, change.user, block=True)
+        await service.moderate(
+            port, change.group, lambda p: p.kick(change.group, change.user, block=True)
+        )
         await audit(
             "linli", "rules.blacklist_kick", group=change.group, target=change.user
         )
@@ -243,7 +245,9 @@ async def remute(
     try:
         if not port.can(Capability.MUTE):
             raise NotSupported(Capability.MUTE, port.platform)
-        await port.mute(change.group, change.user, seconds)
+        await service.moderate(
+            port, change.group, lambda p: p.mute(change.group, change.user, seconds)
+        )
     except (NotSupported, PlatformError) as exc:
         error = str(exc)
         service.post_staff(

@@ -44,6 +44,12 @@ def _retrieve(future: Any) -> BaseException | None:
     return future.exception()
 
 
+async def moderate(port: Port, group: str, action: Any) -> Any:
+    """A moderation action (recall, mute, kick) through core's send queue: it
+    goes before chatter, within the platform's budget, retried on rate limits."""
+    return await send_queue().act(group, action, port=port)
+
+
 class QueueOutbox:
     """Through core's send queue (budgeted, retried); failures are logged."""
 
@@ -270,7 +276,11 @@ async def _recall(port: Port, offence: Offence, locale: str) -> tuple[bool, list
     if not port.can(Capability.RECALL):
         return False, [_problem(locale, "recall", _not_supported(locale))]
     try:
-        await port.recall(offence.message_id, group=offence.group)
+        await moderate(
+            port,
+            offence.group,
+            lambda p: p.recall(offence.message_id, group=offence.group),
+        )
     except NotSupported:
         return False, [_problem(locale, "recall", _not_supported(locale))]
     except PlatformError as exc:
@@ -303,9 +313,13 @@ async def _execute(
             continue
         try:
             if candidate.action == "mute":
-                await port.mute(group, user, candidate.seconds)
+                await moderate(
+                    port,
+                    group,
+                    lambda p, s=candidate.seconds: p.mute(group, user, s),
+                )
             else:
-                await port.kick(group, user, block=block)
+                await moderate(port, group, lambda p: p.kick(group, user, block=block))
         except NotSupported:
             problems.append(_problem(locale, candidate.action, _not_supported(locale)))
             continue
@@ -557,7 +571,9 @@ async def blacklist(
             port = ports(gid)
             if not port.can(Capability.KICK):
                 continue
-            await port.kick(gid, case.user, block=True)
+            await moderate(
+                port, gid, lambda p, gid=gid: p.kick(gid, case.user, block=True)
+            )
         except (NotSupported, PlatformError) as exc:
             logger.info(f"rules: blacklist: {case.user} not removed from {gid}: {exc}")
             continue
@@ -600,7 +616,7 @@ async def mute(
     try:
         if not port.can(Capability.MUTE):
             raise NotSupported(Capability.MUTE, port.platform)
-        await port.mute(group, user, seconds)
+        await moderate(port, group, lambda p: p.mute(group, user, seconds))
     except NotSupported:
         return Done(False, error="not_supported")
     except PlatformError as exc:
@@ -651,7 +667,7 @@ async def kick(
     try:
         if not port.can(Capability.KICK):
             raise NotSupported(Capability.KICK, port.platform)
-        await port.kick(group, user)
+        await moderate(port, group, lambda p: p.kick(group, user))
     except NotSupported:
         return Done(False, error="not_supported")
     except PlatformError as exc:
