@@ -159,13 +159,28 @@ async def cpu_per_message(
         if prepare is not None:
             await prepare(onebot)
         await flood(onebot, warmup, groups=groups, sentinel=sentinel)
+        await settle(process.pid)
         sent = warmup
         for _ in range(repeats):
             start = cpu_seconds(process.pid)
             await flood(onebot, count, groups=groups, sentinel=sentinel, start=sent)
             sent += count
+            # NoneBot handles events concurrently: the sentinel's answer does not
+            # mean the messages before it are done; wait until the CPU is quiet
+            await settle(process.pid)
             samples.append((cpu_seconds(process.pid) - start) / count)
     return statistics.median(samples)
+
+
+async def settle(pid: int, quiet: float = 0.02, every: float = 0.5) -> None:
+    """Wait until the process has used less than ``quiet`` s of CPU in ``every`` s."""
+    before = cpu_seconds(pid)
+    while True:
+        await asyncio.sleep(every)
+        now = cpu_seconds(pid)
+        if now - before < quiet:
+            return
+        before = now
 
 
 def machine() -> str:

@@ -3,7 +3,7 @@
     /work/venv/bin/python bench/faq_match.py [--rounds 5] [--messages 3000]
 
 Both indexes are built in the same run and timed on the same messages:
-the shipped default entries (config/sections/faq.yaml) plus, for the big one,
+the shipped default entries (config/linli.yaml) plus, for the big one,
 synthetic entries written the way residents' questions are (a facility or
 service, and an aspect: hours, price, place, how to apply …; several
 wordings and a keyword rule each). The messages mix phrasings of the default
@@ -167,7 +167,7 @@ def main() -> None:
     nonebot.init(log_level="WARNING")
     from plugins.faq.config import FaqConfig
 
-    data = yaml.safe_load((ROOT / "config/sections/faq.yaml").read_text("utf-8"))
+    data = yaml.safe_load((ROOT / "config/linli.yaml").read_text("utf-8"))
     section = FaqConfig.model_validate(data["faq"])
     defaults = [e.model_dump(exclude_none=True) for e in section.entries]
     rng = random.Random(20241028)
