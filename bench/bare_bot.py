@@ -6,6 +6,8 @@ the environment); ``/ping`` answers so that a benchmark knows when it is done.
 
 from __future__ import annotations
 
+import os
+
 import nonebot
 from nonebot import on_command, on_message
 from nonebot.adapters.onebot.v11 import Adapter
@@ -14,6 +16,10 @@ nonebot.init(driver="~fastapi", command_start=["/"])
 nonebot.get_driver().register_adapter(Adapter)
 
 noop = on_message(priority=50, block=False)
+
+# BARE_COMMANDS=N adds N no-op commands, to measure what each matcher costs
+for n in range(int(os.environ.get("BARE_COMMANDS", "0"))):
+    on_command(f"noop{n}", priority=10, block=True)
 
 
 @noop.handle()
