@@ -73,3 +73,10 @@ class BasePort:
 def number_or_text(raw: str) -> Any:
     """OneBot v11 ids are numbers on QQ; some bridges use strings."""
     return int(raw) if raw.lstrip("-").isdigit() else raw
+
+
+def message_id_of(result: Any) -> str | None:
+    """The message id in a OneBot send result (``{"message_id": …}``), if any."""
+    if isinstance(result, dict) and result.get("message_id") is not None:
+        return str(result["message_id"])
+    return None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from nonebot.adapters.onebot.v11 import (
     Bot,
     Event,
@@ -16,7 +14,7 @@ from nonebot.adapters.onebot.v11 import (
     MessageSegment,
 )
 
-from .base import BasePort, number_or_text
+from .base import BasePort, message_id_of, number_or_text
 from .port import (
     Capability,
     EventInfo,
@@ -64,7 +62,7 @@ class OneBotV11Port(BasePort):
             "send_group_msg",
             lambda: self.bot.send_group_msg(group_id=group_id, message=message),
         )
-        return _message_id(result)
+        return message_id_of(result)
 
     async def send_private(self, user: str, text: str) -> str | None:
         user_id = number_or_text(self._raw(user))
@@ -72,7 +70,7 @@ class OneBotV11Port(BasePort):
             "send_private_msg",
             lambda: self.bot.send_private_msg(user_id=user_id, message=Message(text)),
         )
-        return _message_id(result)
+        return message_id_of(result)
 
     async def recall(self, message_id: str, *, group: str | None = None) -> None:
         mid = number_or_text(message_id)
@@ -143,12 +141,6 @@ class OneBotV11Port(BasePort):
             )
         else:
             raise ValueError("upload_file needs a group or a user")
-
-
-def _message_id(result: Any) -> str | None:
-    if isinstance(result, dict) and result.get("message_id") is not None:
-        return str(result["message_id"])
-    return None
 
 
 _KINDS: dict[str, SegmentKind] = {

@@ -20,7 +20,7 @@ from nonebot.adapters.onebot.v12 import (
     MessageSegment,
 )
 
-from .base import BasePort
+from .base import BasePort, message_id_of
 from .port import (
     Capability,
     EventInfo,
@@ -101,7 +101,7 @@ class OneBotV12Port(BasePort):
                 detail_type="group", group_id=group_id, message=message
             ),
         )
-        return _message_id(result)
+        return message_id_of(result)
 
     async def send_private(self, user: str, text: str) -> str | None:
         user_id = self._raw(user)
@@ -111,7 +111,7 @@ class OneBotV12Port(BasePort):
                 detail_type="private", user_id=user_id, message=Message(text)
             ),
         )
-        return _message_id(result)
+        return message_id_of(result)
 
     async def recall(self, message_id: str, *, group: str | None = None) -> None:
         self._need(Capability.RECALL)
@@ -148,12 +148,6 @@ class OneBotV12Port(BasePort):
         action, build = found
         params = {**build(self._raw(group), self._raw(user)), **extra}
         await self._call(action, lambda: self.bot.call_api(action, **params))
-
-
-def _message_id(result: Any) -> str | None:
-    if isinstance(result, dict) and result.get("message_id") is not None:
-        return str(result["message_id"])
-    return None
 
 
 _KINDS: dict[str, SegmentKind] = {
