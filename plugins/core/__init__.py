@@ -5,11 +5,14 @@ Every feature starts with ``require("plugins.core")`` and imports from here.
 
 from __future__ import annotations
 
-from nonebot import get_driver, get_loaded_plugins, logger, on_command
-from nonebot.adapters import Bot, Event
+from nonebot import get_driver, get_loaded_plugins, logger, on_message
+from nonebot.adapters import Bot, Event, Message
+from nonebot.consts import PREFIX_KEY
 from nonebot.exception import IgnoredException
+from nonebot.matcher import Matcher
 from nonebot.message import event_preprocessor
 from nonebot.plugin import PluginMetadata
+from nonebot.typing import T_State
 
 from adapters import event_info
 
@@ -23,6 +26,7 @@ from .i18n import t
 from .identity import Household, Role, listed, parse_household
 from .normalize import compact, normalize
 from .permissions import can_reload
+from .routing import ROUTER, command, hook
 from .scheduler import Scheduler, cancel, job_handler, schedule
 from .sendqueue import SendQueue
 from .settings import load_settings
@@ -39,9 +43,11 @@ __all__ = [
     "Section",
     "audit",
     "cancel",
+    "command",
     "compact",
     "format_duration",
     "format_time",
+    "hook",
     "job_handler",
     "listed",
     "normalize",
@@ -133,8 +139,15 @@ async def _send_group(payload: dict) -> None:
     )
 
 
-help_cmd = on_command("help", aliases={"帮助"}, priority=5, block=True)
-reload_cmd = on_command("reload", aliases={"重载", "重新加载"}, priority=5, block=True)
+router = on_message(priority=1, block=False)
+
+
+@router.handle()
+async def _route(matcher: Matcher, ctx: Ctx, state: T_State) -> None:
+    """Every feature's commands and free-text hooks (see routing.py)."""
+    if await ROUTER.route(ctx, state[PREFIX_KEY]):
+        matcher.stop_propagation()
+        await matcher.finish()
 
 
 def _help_lines(ctx: Context) -> list[str]:
@@ -155,17 +168,17 @@ def _help_lines(ctx: Context) -> list[str]:
     return lines
 
 
-@help_cmd.handle()
-async def _help(ctx: Ctx) -> None:
+@command("help", "帮助")
+async def _help(ctx: Context, args: Message) -> None:
     body = "\n\n".join(_help_lines(ctx))
-    await help_cmd.finish(ctx.t("core.help.header") + "\n" + body)
+    await ctx.finish(ctx.t("core.help.header") + "\n" + body)
 
 
-@reload_cmd.handle()
-async def _reload(ctx: Ctx) -> None:
+@command("reload", "重载", "重新加载")
+async def _reload(ctx: Context, args: Message) -> None:
     role = await ctx.role()
     if not can_reload(role, ctx.user, ctx.group, ctx.config):
-        await reload_cmd.finish(ctx.t("core.reload.denied"))
+        await ctx.finish(ctx.t("core.reload.denied"))
     try:
         config = store.reload()
     except ConfigError as exc:
@@ -173,9 +186,9 @@ async def _reload(ctx: Ctx) -> None:
         logger.warning(
             f"/reload by {ctx.user} failed, keeping the last good config:\n{exc}"
         )
-        await reload_cmd.finish(ctx.t("core.reload.failed", error=str(exc)))
+        await ctx.finish(ctx.t("core.reload.failed", error=str(exc)))
     await audit(ctx.user, "config.reload", group=ctx.group, file=str(config.path))
     logger.info(f"/reload by {ctx.user}: {config.path} reloaded")
-    await reload_cmd.finish(
+    await ctx.finish(
         t(config.locale_of(ctx.group), "core.reload.ok", groups=len(config.groups))
     )

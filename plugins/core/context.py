@@ -6,7 +6,7 @@ messages from a supported adapter skip the handler.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 from nonebot import get_driver
 from nonebot.adapters import Bot, Event
@@ -69,15 +69,21 @@ class Context:
             self._role = await role_of(self.info, self.port, self.config, superusers)
         return self._role
 
+    async def send(self, message: Any) -> None:
+        """Reply in the chat the event came from."""
+        await self.bot.send(self.event, message)
+
+    async def finish(self, message: Any = None) -> NoReturn:
+        """Reply (if there is something to say) and end the handler."""
+        if message is not None:
+            await self.send(message)
+        raise FinishedException
+
     async def require(self, needed: Role) -> Role:
         """Stop the handler with a polite refusal unless the sender has ``needed``."""
         role = await self.role()
         if role < needed:
-            await self.bot.send(
-                self.event,
-                self.t("core.denied", role=self.t(needed.key)),
-            )
-            raise FinishedException
+            await self.finish(self.t("core.denied", role=self.t(needed.key)))
         return role
 
 

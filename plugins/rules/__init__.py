@@ -1,20 +1,21 @@
 """rules: group rules enforced with a warn → mute → kick ladder.
 
-Matchers only: the guard (every group message, priority 1), the join and leave
-notices, join requests, and the nickname job. The commands are in commands.py.
+Matchers only: the guard (a core hook on every group message, order 1), the
+join and leave notices, join requests, and the nickname job. The commands are
+in commands.py.
 """
 
 from __future__ import annotations
 
-from nonebot import logger, on_message, on_notice, on_request, require
+from nonebot import logger, on_notice, on_request, require
 from nonebot.adapters import Bot, Event
-from nonebot.matcher import Matcher
 from nonebot.plugin import PluginMetadata
 
 require("plugins.core")
 from adapters import join_request, member_change  # noqa: E402
 from plugins.core import (  # noqa: E402
-    Ctx,
+    Context,
+    hook,
     job_handler,
     port_for_group,
     register_models,
@@ -37,13 +38,11 @@ __plugin_meta__ = PluginMetadata(
     extra={"linli": {"section": "rules", "help": "rules.help.usage"}},
 )
 
-guard = on_message(priority=1, block=False)
 
-
-@guard.handle()
-async def _guard(matcher: Matcher, ctx: Ctx) -> None:
-    if await GUARD.judge(ctx.info, ctx.port, ctx.config, ctx.role):
-        matcher.stop_propagation()
+@hook(1)
+async def _guard(ctx: Context) -> bool:
+    """Every group message, before any command: a violation ends it here."""
+    return await GUARD.judge(ctx.info, ctx.port, ctx.config, ctx.role)
 
 
 members = on_notice(priority=1, block=False)

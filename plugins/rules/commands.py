@@ -7,15 +7,13 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from nonebot import on_command
 from nonebot.adapters import Message
-from nonebot.params import CommandArg
 
 from adapters import qualify
 from plugins.core import (
     Context,
-    Ctx,
     Role,
+    command,
     format_duration,
     format_time,
     parse_duration,
@@ -69,33 +67,22 @@ def _cfg(ctx: Context):
     return ctx.section("rules")
 
 
-rules_cmd = on_command("群规", aliases={"rules"}, priority=10, block=True)
-appeal_cmd = on_command("申诉", aliases={"appeal"}, priority=10, block=True)
-warn_cmd = on_command("警告", aliases={"warn"}, priority=10, block=True)
-mute_cmd = on_command("禁言", aliases={"mute"}, priority=10, block=True)
-unmute_cmd = on_command("解禁", aliases={"unmute"}, priority=10, block=True)
-kick_cmd = on_command("踢", aliases={"kick"}, priority=10, block=True)
-warns_cmd = on_command("警告记录", aliases={"warns"}, priority=10, block=True)
-reset_cmd = on_command("清除警告", aliases={"resetwarns"}, priority=10, block=True)
-pardon_cmd = on_command("撤销", aliases={"pardon"}, priority=10, block=True)
+@command("群规", "rules")
+async def _rules(ctx: Context, args: Message) -> None:
+    await ctx.finish(rules_text(_cfg(ctx), ctx.locale))
 
 
-@rules_cmd.handle()
-async def _rules(ctx: Ctx) -> None:
-    await rules_cmd.finish(rules_text(_cfg(ctx), ctx.locale))
-
-
-@appeal_cmd.handle()
-async def _appeal(ctx: Ctx, args: Message = CommandArg()) -> None:
+@command("申诉", "appeal")
+async def _appeal(ctx: Context, args: Message) -> None:
     if ctx.group is not None:
-        await appeal_cmd.finish(ctx.t("rules.cmd.appeal_private"))
+        await ctx.finish(ctx.t("rules.cmd.appeal_private"))
     parsed = parse_case(args.extract_plain_text())
     if parsed is None or not parsed[1]:
-        await appeal_cmd.finish(ctx.t("rules.cmd.usage.appeal"))
+        await ctx.finish(ctx.t("rules.cmd.usage.appeal"))
     case_id, reason = parsed
     case = await service.appeal(case_id, ctx.user, reason)
     if case is None:
-        await appeal_cmd.finish(ctx.t("rules.cmd.appeal_unknown", case=case_id))
+        await ctx.finish(ctx.t("rules.cmd.appeal_unknown", case=case_id))
     config = ctx.config
 
     def render(locale: str) -> str:
@@ -114,22 +101,22 @@ async def _appeal(ctx: Ctx, args: Message = CommandArg()) -> None:
         for admin in config.core.admins:
             who = admin if ":" in admin else qualify(ctx.info.platform, admin)
             service.outbox().private(who, render(config.core.locale))
-    await appeal_cmd.finish(ctx.t("rules.cmd.appeal_sent", case=case.id))
+    await ctx.finish(ctx.t("rules.cmd.appeal_sent", case=case.id))
 
 
-async def _admin_target(ctx: Context, matcher, args: Message, usage: str) -> Target:
+async def _admin_target(ctx: Context, args: Message, usage: str) -> Target:
     await ctx.require(Role.ADMIN)
     if ctx.group is None:
-        await matcher.finish(ctx.t("rules.cmd.group_only"))
+        await ctx.finish(ctx.t("rules.cmd.group_only"))
     target = parse_target(ctx, args.extract_plain_text())
     if target.user is None:
-        await matcher.finish(ctx.t(usage))
+        await ctx.finish(ctx.t(usage))
     return target
 
 
-@warn_cmd.handle()
-async def _warn(ctx: Ctx, args: Message = CommandArg()) -> None:
-    target = await _admin_target(ctx, warn_cmd, args, "rules.cmd.usage.warn")
+@command("警告", "warn")
+async def _warn(ctx: Context, args: Message) -> None:
+    target = await _admin_target(ctx, args, "rules.cmd.usage.warn")
     assert ctx.group is not None and target.user is not None
     offence = service.Offence(
         group=ctx.group,
@@ -145,18 +132,18 @@ async def _warn(ctx: Ctx, args: Message = CommandArg()) -> None:
         offence, port=ctx.port, cfg=_cfg(ctx), config=ctx.config
     )
     if outcome.notice:
-        await warn_cmd.finish(outcome.notice)
+        await ctx.finish(outcome.notice)
 
 
-@mute_cmd.handle()
-async def _mute(ctx: Ctx, args: Message = CommandArg()) -> None:
-    target = await _admin_target(ctx, mute_cmd, args, "rules.cmd.usage.mute")
+@command("禁言", "mute")
+async def _mute(ctx: Context, args: Message) -> None:
+    target = await _admin_target(ctx, args, "rules.cmd.usage.mute")
     assert ctx.group is not None and target.user is not None
     length, _, reason = target.rest.partition(" ")
     if length:
         delta = parse_duration(length)
         if delta is None or delta.total_seconds() < 1:
-            await mute_cmd.finish(ctx.t("rules.cmd.usage.mute"))
+            await ctx.finish(ctx.t("rules.cmd.usage.mute"))
         seconds = min(int(delta.total_seconds()), MAX_MUTE_SECONDS)
     else:
         seconds = first_mute(steps_of(_cfg(ctx).ladder.steps)).seconds or (
@@ -173,10 +160,10 @@ async def _mute(ctx: Ctx, args: Message = CommandArg()) -> None:
         reason=reason.strip(),
     )
     if not done.ok:
-        await mute_cmd.finish(ctx.t("rules.cmd.failed", error=_error(ctx, done.error)))
+        await ctx.finish(ctx.t("rules.cmd.failed", error=_error(ctx, done.error)))
     assert done.case is not None
     duration = format_duration(timedelta(seconds=seconds), ctx.locale)
-    await mute_cmd.finish(
+    await ctx.finish(
         ctx.t(
             "rules.cmd.muted",
             name=service.mask_text(name),
@@ -190,24 +177,22 @@ def _error(ctx: Context, error: str) -> str:
     return ctx.t("rules.problem.not_supported") if error == "not_supported" else error
 
 
-@unmute_cmd.handle()
-async def _unmute(ctx: Ctx, args: Message = CommandArg()) -> None:
-    target = await _admin_target(ctx, unmute_cmd, args, "rules.cmd.usage.unmute")
+@command("解禁", "unmute")
+async def _unmute(ctx: Context, args: Message) -> None:
+    target = await _admin_target(ctx, args, "rules.cmd.usage.unmute")
     assert ctx.group is not None and target.user is not None
     done = await service.unmute(
         ctx.port, group=ctx.group, user=target.user, actor=ctx.user
     )
     if not done.ok:
-        await unmute_cmd.finish(
-            ctx.t("rules.cmd.failed", error=_error(ctx, done.error))
-        )
+        await ctx.finish(ctx.t("rules.cmd.failed", error=_error(ctx, done.error)))
     name = service.mask_text(await name_of(ctx.group, target.user))
-    await unmute_cmd.finish(ctx.t("rules.cmd.unmuted", name=name))
+    await ctx.finish(ctx.t("rules.cmd.unmuted", name=name))
 
 
-@kick_cmd.handle()
-async def _kick(ctx: Ctx, args: Message = CommandArg()) -> None:
-    target = await _admin_target(ctx, kick_cmd, args, "rules.cmd.usage.kick")
+@command("踢", "kick")
+async def _kick(ctx: Context, args: Message) -> None:
+    target = await _admin_target(ctx, args, "rules.cmd.usage.kick")
     assert ctx.group is not None and target.user is not None
     name = await name_of(ctx.group, target.user)
     done = await service.kick(
@@ -219,36 +204,36 @@ async def _kick(ctx: Ctx, args: Message = CommandArg()) -> None:
         reason=target.rest,
     )
     if not done.ok:
-        await kick_cmd.finish(ctx.t("rules.cmd.failed", error=_error(ctx, done.error)))
+        await ctx.finish(ctx.t("rules.cmd.failed", error=_error(ctx, done.error)))
     assert done.case is not None
-    await kick_cmd.finish(
+    await ctx.finish(
         ctx.t("rules.cmd.kicked", name=service.mask_text(name), case=done.case.id)
     )
 
 
-@warns_cmd.handle()
-async def _warns(ctx: Ctx, args: Message = CommandArg()) -> None:
+@command("警告记录", "warns")
+async def _warns(ctx: Context, args: Message) -> None:
     await ctx.require(Role.ADMIN)
     if ctx.group is None:
-        await warns_cmd.finish(ctx.t("rules.cmd.group_only"))
+        await ctx.finish(ctx.t("rules.cmd.group_only"))
     cfg = _cfg(ctx)
     window = service.window_text(cfg, ctx.locale)
     target = parse_target(ctx, args.extract_plain_text())
     if target.user is None:
         members = await service.warned_members(ctx.group, cfg.ladder.window)
         if not members:
-            await warns_cmd.finish(ctx.t("rules.cmd.warns_group_none", window=window))
+            await ctx.finish(ctx.t("rules.cmd.warns_group_none", window=window))
         lines = [ctx.t("rules.cmd.warns_group_header", window=window)]
         for n, (_, name, count) in enumerate(members, 1):
             name = service.mask_text(name)
             lines.append(
                 ctx.t("rules.cmd.warns_group_line", n=n, name=name, count=count)
             )
-        await warns_cmd.finish("\n".join(lines))
+        await ctx.finish("\n".join(lines))
     name = service.mask_text(await name_of(ctx.group, target.user))
     found = await service.warnings(ctx.group, target.user, cfg.ladder.window)
     if not found:
-        await warns_cmd.finish(ctx.t("rules.cmd.warns_none", name=name, window=window))
+        await ctx.finish(ctx.t("rules.cmd.warns_none", name=name, window=window))
     total = sum(w.strikes for w in found)
     lines = [ctx.t("rules.cmd.warns_header", name=name, window=window, count=total)]
     tz = ctx.config.core.timezone
@@ -263,36 +248,36 @@ async def _warns(ctx: Ctx, args: Message = CommandArg()) -> None:
                 strikes=warning.strikes,
             )
         )
-    await warns_cmd.finish("\n".join(lines))
+    await ctx.finish("\n".join(lines))
 
 
-@reset_cmd.handle()
-async def _reset(ctx: Ctx, args: Message = CommandArg()) -> None:
-    target = await _admin_target(ctx, reset_cmd, args, "rules.cmd.usage.resetwarns")
+@command("清除警告", "resetwarns")
+async def _reset(ctx: Context, args: Message) -> None:
+    target = await _admin_target(ctx, args, "rules.cmd.usage.resetwarns")
     assert ctx.group is not None and target.user is not None
     count = await service.reset_warnings(ctx.group, target.user, actor=ctx.user)
     name = service.mask_text(await name_of(ctx.group, target.user))
-    await reset_cmd.finish(ctx.t("rules.cmd.reset", name=name, count=count))
+    await ctx.finish(ctx.t("rules.cmd.reset", name=name, count=count))
 
 
-@pardon_cmd.handle()
-async def _pardon(ctx: Ctx, args: Message = CommandArg()) -> None:
+@command("撤销", "pardon")
+async def _pardon(ctx: Context, args: Message) -> None:
     await ctx.require(Role.ADMIN)
     parsed = parse_case(args.extract_plain_text())
     if parsed is None:
-        await pardon_cmd.finish(ctx.t("rules.cmd.usage.pardon"))
+        await ctx.finish(ctx.t("rules.cmd.usage.pardon"))
     case_id = parsed[0]
     result = await service.pardon(
         case_id, actor=ctx.user, config=ctx.config, ports=port_for_group
     )
     if result.case is None:
-        await pardon_cmd.finish(ctx.t("rules.cmd.pardon_unknown", case=case_id))
+        await ctx.finish(ctx.t("rules.cmd.pardon_unknown", case=case_id))
     if result.already:
-        await pardon_cmd.finish(ctx.t("rules.cmd.pardon_already", case=case_id))
+        await ctx.finish(ctx.t("rules.cmd.pardon_already", case=case_id))
     lines = [ctx.t("rules.cmd.pardoned", case=case_id, count=result.strikes)]
     if result.unmuted:
         lines.append(ctx.t("rules.cmd.pardon_unmuted"))
     if result.unblacklisted:
         lines.append(ctx.t("rules.cmd.pardon_unblacklisted"))
     lines.extend(result.problems)
-    await pardon_cmd.finish("\n".join(lines))
+    await ctx.finish("\n".join(lines))

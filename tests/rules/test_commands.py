@@ -6,6 +6,7 @@ from nonebot.adapters.onebot.v11 import Adapter, Bot
 from nonebug import App
 
 from tests.events import SELF_ID, group_message, private_message
+from tests.routing import routed, router
 
 
 def _bot(ctx) -> Bot:
@@ -25,48 +26,45 @@ async def _next_case_id() -> int:
 
 async def test_rules_text(app: App, outbox) -> None:
     from plugins.core import t
-    from plugins.rules.commands import rules_cmd
 
-    async with app.test_matcher(rules_cmd) as ctx:
+    async with routed(app, "rules") as ctx:
         bot = _bot(ctx)
         event = group_message("/群规")
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, t("zh-CN", "rules.default_text"), result=None)
-        ctx.should_finished(rules_cmd)
+        ctx.should_finished(router())
         english = group_message("/rules", group=3000)
         ctx.receive_event(bot, english)
         ctx.should_call_send(english, t("en", "rules.default_text"), result=None)
-        ctx.should_finished(rules_cmd)
+        ctx.should_finished(router())
 
 
 async def test_admin_commands_refuse_residents(app: App, outbox) -> None:
     from plugins.core import t
-    from plugins.rules import commands
 
     denied = t("zh-CN", "core.denied", role=t("zh-CN", "core.role.admin"))
-    matchers = [
-        (commands.warn_cmd, "/警告 [CQ:at,qq=43] 刷屏"),
-        (commands.mute_cmd, "/mute [CQ:at,qq=43] 10m"),
-        (commands.unmute_cmd, "/解禁 [CQ:at,qq=43]"),
-        (commands.kick_cmd, "/踢 [CQ:at,qq=43]"),
-        (commands.warns_cmd, "/警告记录"),
-        (commands.reset_cmd, "/清除警告 [CQ:at,qq=43]"),
-        (commands.pardon_cmd, "/撤销 1"),
+    texts = [
+        "/警告 [CQ:at,qq=43] 刷屏",
+        "/mute [CQ:at,qq=43] 10m",
+        "/解禁 [CQ:at,qq=43]",
+        "/踢 [CQ:at,qq=43]",
+        "/警告记录",
+        "/清除警告 [CQ:at,qq=43]",
+        "/撤销 1",
     ]
-    for matcher, text in matchers:
-        async with app.test_matcher(matcher) as ctx:
+    for text in texts:
+        async with routed(app, "rules") as ctx:
             bot = _bot(ctx)
             event = group_message(text, user=4301, role="member")
             ctx.receive_event(bot, event)
             ctx.should_call_send(event, denied, result=None)
-            ctx.should_finished(matcher)
+            ctx.should_finished(router())
 
 
 async def test_mute_unmute_and_kick(app: App, outbox) -> None:
     from plugins.core import t
-    from plugins.rules.commands import kick_cmd, mute_cmd, unmute_cmd
 
-    async with app.test_matcher(mute_cmd) as ctx:
+    async with routed(app, "rules") as ctx:
         bot = _bot(ctx)
         case = await _next_case_id()
         event = group_message("/禁言 [CQ:at,qq=4302] 2小时 刷屏", role="admin")
@@ -76,14 +74,14 @@ async def test_mute_unmute_and_kick(app: App, outbox) -> None:
         )
         text = t("zh-CN", "rules.cmd.muted", name="4302", duration="2小时", case=case)
         ctx.should_call_send(event, text, result=None)
-        ctx.should_finished(mute_cmd)
-    async with app.test_matcher(mute_cmd) as ctx:
+        ctx.should_finished(router())
+    async with routed(app, "rules") as ctx:
         bot = _bot(ctx)
         event = group_message("/禁言 [CQ:at,qq=4302] soon", role="admin")
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, t("zh-CN", "rules.cmd.usage.mute"), result=None)
-        ctx.should_finished(mute_cmd)
-    async with app.test_matcher(unmute_cmd) as ctx:
+        ctx.should_finished(router())
+    async with routed(app, "rules") as ctx:
         bot = _bot(ctx)
         event = group_message("/unmute 4302", role="admin")
         ctx.receive_event(bot, event)
@@ -93,8 +91,8 @@ async def test_mute_unmute_and_kick(app: App, outbox) -> None:
         ctx.should_call_send(
             event, t("zh-CN", "rules.cmd.unmuted", name="4302"), result=None
         )
-        ctx.should_finished(unmute_cmd)
-    async with app.test_matcher(kick_cmd) as ctx:
+        ctx.should_finished(router())
+    async with routed(app, "rules") as ctx:
         bot = _bot(ctx)
         case = await _next_case_id()
         event = group_message("/踢 [CQ:at,qq=4302]", role="owner")
@@ -106,17 +104,16 @@ async def test_mute_unmute_and_kick(app: App, outbox) -> None:
         ctx.should_call_send(
             event, t("zh-CN", "rules.cmd.kicked", name="4302", case=case), result=None
         )
-        ctx.should_finished(kick_cmd)
+        ctx.should_finished(router())
 
 
 async def test_platform_refusal_is_told_to_the_admin(app: App, outbox) -> None:
     from nonebot.adapters.onebot.v11.exception import ActionFailed
 
     from plugins.core import t
-    from plugins.rules.commands import kick_cmd
 
     refusal = ActionFailed(retcode=102, msg="not admin")
-    async with app.test_matcher(kick_cmd) as ctx:
+    async with routed(app, "rules") as ctx:
         bot = _bot(ctx)
         event = group_message("/kick 4303", role="admin")
         ctx.receive_event(bot, event)
@@ -128,14 +125,13 @@ async def test_platform_refusal_is_told_to_the_admin(app: App, outbox) -> None:
         ctx.should_call_send(
             event, t("zh-CN", "rules.cmd.failed", error=str(refusal)), result=None
         )
-        ctx.should_finished(kick_cmd)
+        ctx.should_finished(router())
 
 
 async def test_warn_goes_up_the_ladder_and_warns_lists(app: App, outbox) -> None:
     from plugins.core import t
-    from plugins.rules.commands import warn_cmd, warns_cmd
 
-    async with app.test_matcher(warn_cmd) as ctx:
+    async with routed(app, "rules") as ctx:
         bot = _bot(ctx)
         case = await _next_case_id()
         event = group_message("/警告 [CQ:at,qq=4304] 骂人", role="admin")
@@ -145,8 +141,8 @@ async def test_warn_goes_up_the_ladder_and_warns_lists(app: App, outbox) -> None
             case=case, window="30天",
         )  # fmt: skip
         ctx.should_call_send(event, notice, result=None)
-        ctx.should_finished(warn_cmd)
-    async with app.test_matcher(warn_cmd) as ctx:
+        ctx.should_finished(router())
+    async with routed(app, "rules") as ctx:
         bot = _bot(ctx)
         event = group_message("/warn [CQ:at,qq=4304]", role="admin")
         ctx.receive_event(bot, event)
@@ -158,8 +154,8 @@ async def test_warn_goes_up_the_ladder_and_warns_lists(app: App, outbox) -> None
             case=case + 1, window="30天", duration="10分钟",
         )  # fmt: skip
         ctx.should_call_send(event, notice, result=None)
-        ctx.should_finished(warn_cmd)
-    async with app.test_matcher(warns_cmd) as ctx:
+        ctx.should_finished(router())
+    async with routed(app, "rules") as ctx:
         bot = _bot(ctx)
         event = group_message("/警告记录 [CQ:at,qq=4304]", role="admin")
         ctx.receive_event(bot, event)
@@ -182,14 +178,13 @@ async def test_warn_goes_up_the_ladder_and_warns_lists(app: App, outbox) -> None
             ),
         ]  # fmt: skip
         ctx.should_call_send(event, "\n".join(lines), result=None)
-        ctx.should_finished(warns_cmd)
+        ctx.should_finished(router())
 
 
 async def test_pardon_and_reset(app: App, outbox) -> None:
     from plugins.core import t
-    from plugins.rules.commands import pardon_cmd, reset_cmd, warn_cmd
 
-    async with app.test_matcher(warn_cmd) as ctx:
+    async with routed(app, "rules") as ctx:
         bot = _bot(ctx)
         case = await _next_case_id()
         event = group_message("/警告 4305 发广告", role="admin")
@@ -202,66 +197,65 @@ async def test_pardon_and_reset(app: App, outbox) -> None:
             ),
             result=None,
         )  # fmt: skip
-        ctx.should_finished(warn_cmd)
-    async with app.test_matcher(pardon_cmd) as ctx:
+        ctx.should_finished(router())
+    async with routed(app, "rules") as ctx:
         bot = _bot(ctx)
         event = group_message(f"/撤销 #{case}", role="admin")
         ctx.receive_event(bot, event)
         ctx.should_call_send(
             event, t("zh-CN", "rules.cmd.pardoned", case=case, count=1), result=None
         )
-        ctx.should_finished(pardon_cmd)
+        ctx.should_finished(router())
         again = group_message(f"/pardon {case}", role="admin")
         ctx.receive_event(bot, again)
         ctx.should_call_send(
             again, t("zh-CN", "rules.cmd.pardon_already", case=case), result=None
         )
-        ctx.should_finished(pardon_cmd)
+        ctx.should_finished(router())
         usage = group_message("/撤销 哪个", role="admin")
         ctx.receive_event(bot, usage)
         ctx.should_call_send(usage, t("zh-CN", "rules.cmd.usage.pardon"), result=None)
-        ctx.should_finished(pardon_cmd)
-    async with app.test_matcher(reset_cmd) as ctx:
+        ctx.should_finished(router())
+    async with routed(app, "rules") as ctx:
         bot = _bot(ctx)
         event = group_message("/清除警告 4305", role="admin")
         ctx.receive_event(bot, event)
         ctx.should_call_send(
             event, t("zh-CN", "rules.cmd.reset", name="4305", count=0), result=None
         )
-        ctx.should_finished(reset_cmd)
+        ctx.should_finished(router())
 
 
 async def test_appeal_in_private_reaches_the_staff_group(app: App, outbox) -> None:
     from tortoise import timezone
 
     from plugins.core import t
-    from plugins.rules.commands import appeal_cmd
     from plugins.rules.models import Case
 
     case = await Case.create(
         group="qq:1000", user="qq:4306", display_name="3-2-201 张三", rule="ads",
         reason="rules.reason.link", at=timezone.now(), action="warn",
     )  # fmt: skip
-    async with app.test_matcher(appeal_cmd) as ctx:
+    async with routed(app, "rules") as ctx:
         bot = _bot(ctx)
         event = private_message(f"/申诉 {case.id} 我发的是物业的通知", user=4306)
         ctx.receive_event(bot, event)
         ctx.should_call_send(
             event, t("zh-CN", "rules.cmd.appeal_sent", case=case.id), result=None
         )
-        ctx.should_finished(appeal_cmd)
+        ctx.should_finished(router())
         stranger = private_message(f"/appeal {case.id} 不服", user=4307)
         ctx.receive_event(bot, stranger)
         ctx.should_call_send(
             stranger, t("zh-CN", "rules.cmd.appeal_unknown", case=case.id), result=None
         )
-        ctx.should_finished(appeal_cmd)
+        ctx.should_finished(router())
         in_group = group_message(f"/申诉 {case.id} 不服", user=4306)
         ctx.receive_event(bot, in_group)
         ctx.should_call_send(
             in_group, t("zh-CN", "rules.cmd.appeal_private"), result=None
         )
-        ctx.should_finished(appeal_cmd)
+        ctx.should_finished(router())
     (forwarded,) = outbox.to("qq:2000")
     assert f"#{case.id}" in forwarded and "我发的是物业的通知" in forwarded
     assert f"/撤销 {case.id}" in forwarded

@@ -10,6 +10,7 @@ from nonebot.adapters.onebot.v11 import Adapter, Bot
 from nonebug import App
 
 from tests.events import SELF_ID, group_message
+from tests.routing import routed, router
 from tests.rules.conftest import make_config
 from tests.rules.fakes import FakePort
 
@@ -193,15 +194,14 @@ async def test_compiled_lists_are_cached_and_rebuilt_on_change(tmp_path) -> None
 
 
 async def test_guard_through_nonebot_recalls_and_blocks(app: App, outbox) -> None:
-    from plugins.rules import guard
     from plugins.rules.models import Case
 
-    async with app.test_matcher() as ctx:
+    async with routed(app) as ctx:
         bot = _bot(ctx)
         event = group_message("加我 www点haohuo点com", user=4201, message_id=3141001)
         ctx.receive_event(bot, event)
         ctx.should_call_api("delete_msg", {"message_id": 3141001}, result=None)
-        ctx.should_pass_rule(guard)
+        ctx.should_finished(router())
     case = await Case.filter(user="qq:4201").first()
     assert case is not None and case.action == "warn" and case.recalled
     notice = outbox.to("qq:1000")[0]
@@ -210,11 +210,8 @@ async def test_guard_through_nonebot_recalls_and_blocks(app: App, outbox) -> Non
 
 
 async def test_admin_link_through_nonebot_is_untouched(app: App, outbox) -> None:
-    from plugins.rules import guard
-
-    async with app.test_matcher(guard) as ctx:
+    async with routed(app, "rules") as ctx:
         bot = _bot(ctx)
         event = group_message("www.haohuo.com", user=4202, role="admin")
         ctx.receive_event(bot, event)
-        ctx.should_pass_rule(guard)
     assert outbox.sent == []
