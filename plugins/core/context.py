@@ -69,9 +69,10 @@ class Context:
             self._role = await role_of(self.info, self.port, self.config, superusers)
         return self._role
 
-    async def send(self, message: Any) -> None:
-        """Reply in the chat the event came from."""
-        await self.bot.send(self.event, message)
+    async def send(self, message: Any) -> Any:
+        """Reply in the chat the event came from (the platform's answer, e.g.
+        the message id, is returned)."""
+        return await self.bot.send(self.event, message)
 
     async def finish(self, message: Any = None) -> NoReturn:
         """Reply (if there is something to say) and end the handler."""

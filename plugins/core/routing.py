@@ -146,6 +146,8 @@ class Router:
             pass
         except Exception:
             logger.exception(f"/{command.names[0]} failed")
+            with contextlib.suppress(Exception):  # the platform may be the problem
+                await ctx.send(ctx.t("core.failed"))
 
     async def _run_hook(self, hook: Hook, ctx: Context) -> bool:
         try:

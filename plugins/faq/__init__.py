@@ -2,18 +2,18 @@
 
 import re
 
-from nonebot import on_command, on_message, require
+from nonebot import require
 from nonebot.adapters import Message
-from nonebot.matcher import Matcher
-from nonebot.params import CommandArg
 from nonebot.plugin import PluginMetadata
 
 require("plugins.core")
 from adapters import NotSupported, PlatformError  # noqa: E402
 from plugins.core import (  # noqa: E402
-    Ctx,
+    Context,
     Role,
+    command,
     format_time,
+    hook,
     register_models,
     store,
 )
@@ -48,11 +48,8 @@ _SUBCOMMANDS = {
 }  # fmt: skip
 LIST_LIMIT = 20
 
-ask = on_message(priority=90, block=False)
-admin = on_command("问答", aliases={"faq"}, priority=10, block=True)
 
-
-def _may_answer(ctx: Ctx, section: FaqConfig) -> bool:
+def _may_answer(ctx: Context, section: FaqConfig) -> bool:
     info = ctx.info
     if not section.enabled or info.from_self:
         return False
@@ -66,11 +63,12 @@ def _may_answer(ctx: Ctx, section: FaqConfig) -> bool:
     return ctx.profile.role in section.group_roles
 
 
-@ask.handle()
-async def _ask(matcher: Matcher, ctx: Ctx) -> None:
+@hook(90)
+async def _ask(ctx: Context) -> bool:
+    """A resident's question: answered (and the routing ends) or left alone."""
     section: FaqConfig = ctx.section("faq")
     if not _may_answer(ctx, section):
-        return
+        return False
     asked = Asked(
         text=ctx.info.text,
         user=ctx.user,
@@ -83,14 +81,15 @@ async def _ask(matcher: Matcher, ctx: Ctx) -> None:
     )
     reply = await faq.respond(section, asked)
     if reply is None:
-        return
-    matcher.stop_propagation()
-    await _send_reply(matcher, ctx, reply)
+        return False
+    await _send_reply(ctx, reply)
+    return True
 
 
-async def _send_reply(matcher: Matcher, ctx: Ctx, reply: Reply) -> None:
+async def _send_reply(ctx: Context, reply: Reply) -> None:
     if reply.kind == "answer" and reply.entry is not None:
-        result = await matcher.send(reply.text)
+        # the platform's answer holds the message id (for the cooldown pointer)
+        result = await ctx.send(reply.text)
         message_id = result.get("message_id") if isinstance(result, dict) else None
         faq.note_sent(ctx.group, reply.entry, _str_or_none(message_id))
     elif reply.kind == "pointer":
@@ -102,7 +101,7 @@ async def _send_reply(matcher: Matcher, ctx: Ctx, reply: Reply) -> None:
                 return
             except (NotSupported, PlatformError):
                 pass  # say it in words instead
-        await matcher.send(ctx.t("faq.cooldown.recent"))
+        await ctx.send(ctx.t("faq.cooldown.recent"))
     elif reply.kind == "suggest":
         lines = [ctx.t("faq.suggest.header")]
         lines += [
@@ -110,18 +109,18 @@ async def _send_reply(matcher: Matcher, ctx: Ctx, reply: Reply) -> None:
             for n, entry in enumerate(reply.choices, 1)
         ]
         lines.append(ctx.t("faq.suggest.footer"))
-        await matcher.send("\n".join(lines))
+        await ctx.send("\n".join(lines))
     elif reply.kind == "fault":
-        await matcher.send(reply.text or ctx.t("faq.fault.hint"))
+        await ctx.send(reply.text or ctx.t("faq.fault.hint"))
     elif reply.kind == "unknown":
-        await matcher.send(ctx.t("faq.unknown"))
+        await ctx.send(ctx.t("faq.unknown"))
 
 
 def _str_or_none(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _actor(ctx: Ctx) -> Actor:
+def _actor(ctx: Context) -> Actor:
     return Actor(user=ctx.user, name=ctx.info.display_name, group=ctx.group)
 
 
@@ -130,24 +129,24 @@ def _preview(text: str, size: int = 24) -> str:
     return line if len(line) <= size else line[: size - 1] + "…"
 
 
-@admin.handle()
-async def _admin(ctx: Ctx, args: Message = CommandArg()) -> None:
+@command("问答", "faq")
+async def _admin(ctx: Context, args: Message) -> None:
     await ctx.require(Role.STAFF)
     text = args.extract_plain_text().strip()
     parts = re.split(r"\s+", text, maxsplit=1)
     sub = _SUBCOMMANDS.get(parts[0].lower()) if parts[0] else None
     rest = parts[1].strip() if len(parts) > 1 else ""
     if sub is None:
-        await admin.finish(ctx.t("faq.help.usage"))
+        await ctx.finish(ctx.t("faq.help.usage"))
     section: FaqConfig = ctx.section("faq")
     try:
         reply = await _run(ctx, section, sub, rest)
     except FaqError as exc:
         reply = ctx.t(exc.key, **exc.values)
-    await admin.finish(reply)
+    await ctx.finish(reply)
 
 
-async def _run(ctx: Ctx, section: FaqConfig, sub: str, rest: str) -> str:
+async def _run(ctx: Context, section: FaqConfig, sub: str, rest: str) -> str:
     actor = _actor(ctx)
     if sub == "add":
         question, sep, answer = re.sub("｜", "|", rest).partition("|")
@@ -177,12 +176,12 @@ async def _run(ctx: Ctx, section: FaqConfig, sub: str, rest: str) -> str:
     return await _history(ctx, section, key)
 
 
-def _everywhere(ctx: Ctx) -> bool:
+def _everywhere(ctx: Context) -> bool:
     """Staff groups and private chats see every group's entries and questions."""
     return ctx.group is None or ctx.profile.role == "staff"
 
 
-async def _listing(ctx: Ctx, section: FaqConfig, keyword: str) -> str:
+async def _listing(ctx: Context, section: FaqConfig, keyword: str) -> str:
     found = await faq.listing(
         section,
         group=None if _everywhere(ctx) else ctx.group,
@@ -209,7 +208,7 @@ async def _listing(ctx: Ctx, section: FaqConfig, keyword: str) -> str:
     return "\n".join(lines)
 
 
-async def _history(ctx: Ctx, section: FaqConfig, key: str) -> str:
+async def _history(ctx: Context, section: FaqConfig, key: str) -> str:
     changes = await history(key, section)
     if not changes:
         return ctx.t("faq.history.empty", key=key)
@@ -233,7 +232,7 @@ async def _history(ctx: Ctx, section: FaqConfig, key: str) -> str:
     return "\n".join(lines)
 
 
-async def _unanswered(ctx: Ctx, section: FaqConfig) -> str:
+async def _unanswered(ctx: Context, section: FaqConfig) -> str:
     everywhere = _everywhere(ctx)
     found = await faq.unanswered(section, group=None if everywhere else ctx.group)
     days = section.unanswered_days

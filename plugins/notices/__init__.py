@@ -1,6 +1,7 @@
 """notices: 【通知】 announcements, scheduled reminders, 群呼 by tag, confirmations.
 
-Matchers only: parse → call the service → reply. See README.md in this folder.
+The commands and the bare "1" hook (core's router): parse → call the service →
+reply. See README.md in this folder.
 """
 
 from __future__ import annotations
@@ -8,25 +9,22 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from nonebot import on_command, on_message, require
-from nonebot.adapters import Bot, Event, Message
-from nonebot.exception import SkippedException
-from nonebot.params import CommandArg
+from nonebot import require
+from nonebot.adapters import Message
 from nonebot.plugin import PluginMetadata
-from nonebot.typing import T_State
 
 require("plugins.core")
 from plugins.core import (  # noqa: E402
     Context,
-    Ctx,
     Role,
     cancel,
+    command,
     format_time,
+    hook,
     listed,
     normalize,
     register_models,
 )
-from plugins.core.context import get_context  # noqa: E402
 
 from . import config as _config  # noqa: E402, F401  (registers the section)
 from . import jobs, render, service  # noqa: E402
@@ -43,9 +41,6 @@ __plugin_meta__ = PluginMetadata(
     supported_adapters={"~onebot.v11", "~onebot.v12"},
     extra={"linli": {"section": "notices", "help": "notices.help.usage"}},
 )
-
-notice_cmd = on_command("通知", aliases={"notice"}, priority=10, block=True)
-confirm_cmd = on_command("确认", aliases={"confirm"}, priority=10, block=True)
 
 
 def _now(ctx: Context) -> datetime:
@@ -66,39 +61,39 @@ async def _estate_admin(ctx: Context) -> bool:
     )
 
 
-@notice_cmd.handle()
-async def _notice(ctx: Ctx, args: Message = CommandArg()) -> None:
+@command("通知", "notice")
+async def _notice(ctx: Context, args: Message) -> None:
     if ctx.group is not None and not ctx.section("notices").enabled:
-        await notice_cmd.finish(ctx.t("notices.disabled"))
+        await ctx.finish(ctx.t("notices.disabled"))
     await ctx.require(Role.ADMIN)
     now = _now(ctx)
     command = parse_command(args.extract_plain_text(), now)
     if command.action == "help":
-        await notice_cmd.finish(ctx.t("notices.help.usage"))
+        await ctx.finish(ctx.t("notices.help.usage"))
     if command.error == "bad_number":
-        await notice_cmd.finish(ctx.t("notices.bad_number"))
+        await ctx.finish(ctx.t("notices.bad_number"))
     if command.error == "bad_time":
-        await notice_cmd.finish(ctx.t("notices.bad_time", text=command.bad_text))
+        await ctx.finish(ctx.t("notices.bad_time", text=command.bad_text))
     if command.error == "past_time" and command.publish_at is not None:
-        await notice_cmd.finish(
+        await ctx.finish(
             ctx.t("notices.past_time", when=_when(ctx, command.publish_at))
         )
     if command.error == "usage":
-        await notice_cmd.finish(ctx.t("notices.usage"))
+        await ctx.finish(ctx.t("notices.usage"))
     estate_admin = await _estate_admin(ctx)
     if command.action == "post":
-        await notice_cmd.finish(await _post(ctx, command, now, estate_admin))
+        await ctx.finish(await _post(ctx, command, now, estate_admin))
     if command.action == "list":
-        await notice_cmd.finish(await _list(ctx, now, estate_admin))
+        await ctx.finish(await _list(ctx, now, estate_admin))
     assert command.number is not None
     notice = await service.find(command.number, ctx.group, estate_admin)
     if notice is None:
-        await notice_cmd.finish(ctx.t("notices.not_found", id=command.number))
+        await ctx.finish(ctx.t("notices.not_found", id=command.number))
     if command.action == "cancel":
-        await notice_cmd.finish(await _cancel(ctx, notice, now))
+        await ctx.finish(await _cancel(ctx, notice, now))
     if command.action == "stats":
-        await notice_cmd.finish(await _stats(ctx, notice))
-    await notice_cmd.finish(await _nudge(ctx, notice, now))
+        await ctx.finish(await _stats(ctx, notice))
+    await ctx.finish(await _nudge(ctx, notice, now))
 
 
 async def _post(ctx: Context, command: Command, now: datetime, estate: bool) -> str:
@@ -266,35 +261,30 @@ async def _record(ctx: Context, notice: Notice, *, quiet_again: bool) -> str | N
     return ctx.t("notices.confirm.ok", who=who, title=notice.title)
 
 
-@confirm_cmd.handle()
-async def _confirm(ctx: Ctx, args: Message = CommandArg()) -> None:
+@command("确认", "confirm")
+async def _confirm(ctx: Context, args: Message) -> None:
     if ctx.group is None:
-        await confirm_cmd.finish(ctx.t("notices.confirm.in_group"))
+        await ctx.finish(ctx.t("notices.confirm.in_group"))
     if not ctx.section("notices").enabled:
-        await confirm_cmd.finish(ctx.t("notices.disabled"))
+        await ctx.finish(ctx.t("notices.disabled"))
     now = _now(ctx)
     number = parse_number(args.extract_plain_text())
     if number is not None:
         notice = await Notice.get_or_none(id=number)
         if notice is None or not service.is_open(notice, ctx.group, now):
-            await confirm_cmd.finish(ctx.t("notices.confirm.none"))
+            await ctx.finish(ctx.t("notices.confirm.none"))
     else:
         notice = await service.open_notice(ctx.group, now)
         if notice is None:
-            await confirm_cmd.finish(ctx.t("notices.confirm.none"))
+            await ctx.finish(ctx.t("notices.confirm.none"))
     reply = await _record(ctx, notice, quiet_again=False)
     if reply:
-        await confirm_cmd.finish(reply)
+        await ctx.finish(reply)
 
 
-async def _is_confirm_reply(bot: Bot, event: Event, state: T_State) -> bool:
+@hook(35)
+async def _confirm_reply(ctx: Context) -> bool:
     """An exact ``1`` / ``确认`` while a confirmable notice is open in the group."""
-    if event.get_type() != "message":
-        return False
-    try:
-        ctx = await get_context(bot, event)
-    except SkippedException:
-        return False
     if ctx.group is None or ctx.info.from_self:
         return False
     section = ctx.section("notices")
@@ -306,15 +296,7 @@ async def _is_confirm_reply(bot: Bot, event: Event, state: T_State) -> bool:
     notice = await service.open_notice(ctx.group, _now(ctx))
     if notice is None:
         return False
-    state["notices.open"] = notice
-    return True
-
-
-confirm_reply = on_message(rule=_is_confirm_reply, priority=35, block=True)
-
-
-@confirm_reply.handle()
-async def _confirm_reply(ctx: Ctx, state: T_State) -> None:
-    reply = await _record(ctx, state["notices.open"], quiet_again=True)
+    reply = await _record(ctx, notice, quiet_again=True)
     if reply:
-        await confirm_reply.finish(reply)
+        await ctx.send(reply)
+    return True

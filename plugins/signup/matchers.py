@@ -1,4 +1,4 @@
-"""The signup plugin's metadata, matchers and durable jobs.
+"""The signup plugin's metadata, command, free-text hook and durable jobs.
 
 Thin handlers: parse (parsing.py) → service (service.py) → text (render.py);
 the sub-commands of /接龙 are in commands.py.
@@ -6,24 +6,21 @@ the sub-commands of /接龙 are in commands.py.
 
 from __future__ import annotations
 
-from nonebot import logger, on_command, on_message, require
-from nonebot.adapters import Bot, Event, Message
-from nonebot.params import CommandArg
+from nonebot import logger, require
+from nonebot.adapters import Message
 from nonebot.plugin import PluginMetadata
-from nonebot.typing import T_State
-
-from adapters import event_info
 
 require("plugins.core")
 from plugins.core import (  # noqa: E402
-    Ctx,
+    Context,
+    command,
+    hook,
     job_handler,
     port_for_group,
     register_models,
     send_queue,
     store,
 )
-from plugins.core.bots import v11_platform  # noqa: E402
 
 from . import service  # noqa: E402
 from .commands import dispatch, join_free_text, log_failure  # noqa: E402
@@ -43,32 +40,29 @@ __plugin_meta__ = PluginMetadata(
     extra={"linli": {"section": "signup", "help": "signup.help.usage"}},
 )
 
-signup_cmd = on_command("接龙", aliases={"signup"}, priority=10, block=True)
 
-
-@signup_cmd.handle()
-async def _signup(ctx: Ctx, args: Message = CommandArg()) -> None:
+@command("接龙", "signup")
+async def _signup(ctx: Context, args: Message) -> None:
     if ctx.group is not None and not ctx.section("signup").enabled:
         return
     text = await dispatch(ctx, args.extract_plain_text())
     if text:
-        await signup_cmd.finish(text)
+        await ctx.finish(text)
 
 
-async def _free_join(bot: Bot, event: Event, state: T_State) -> bool:
+@hook(20)
+async def _free_text(ctx: Context) -> bool:
     """``+1``, ``接龙 …`` or a pasted ``#接龙`` list, while a sheet is open here.
 
     Cheap checks first; the database only for text that looks like a join.
     """
-    if event.get_type() != "message":
-        return False
-    text = event.get_plaintext().strip()
+    text = ctx.event.get_plaintext().strip()
     if not text or text[0] not in "+＋#接":
         return False
-    info = event_info(bot, event, v11_platform=v11_platform(bot))
-    if info is None or info.group is None or info.from_self:
+    info = ctx.info
+    if info.group is None or info.from_self:
         return False
-    cfg: SignupConfig = store.current.section("signup", info.group)  # type: ignore[assignment]
+    cfg: SignupConfig = ctx.section("signup")
     if not (cfg.enabled and cfg.plain_text):
         return False
     pasted = parse_pasted(info.text)
@@ -77,19 +71,10 @@ async def _free_join(bot: Bot, event: Event, state: T_State) -> bool:
         return False
     if not await Sheet.exists(group=info.group, status=OPEN):
         return False  # not ours: other features see the message
-    state["signup"] = (pasted, plain)
+    reply = await join_free_text(ctx, pasted, plain)
+    if reply:
+        await ctx.finish(reply)
     return True
-
-
-free_text = on_message(rule=_free_join, priority=20, block=True)
-
-
-@free_text.handle()
-async def _free_text(ctx: Ctx, state: T_State) -> None:
-    pasted, plain = state["signup"]
-    text = await join_free_text(ctx, pasted, plain)
-    if text:
-        await free_text.finish(text)
 
 
 # --------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """tickets (报事报修): every report tracked to the end, escalated when late.
 
-Matchers live in ``resident.py`` and ``staff.py``; the logic in ``service.py``;
+Commands (and the 【问题】 hook, order 30, on core's router) live in
+``resident.py`` and ``staff.py``; the logic in ``service.py``;
 the SLA ladder and the scheduler's jobs in ``escalation.py``.
 """
 

@@ -1,15 +1,16 @@
-"""What the matchers share: who is acting, and whether tickets are on here."""
+"""What the commands share: who is acting, and whether tickets are on here."""
 
 from __future__ import annotations
 
-from plugins.core import Ctx
+from plugins.core import Context
 from plugins.core.models import KnownMember
 
 from .env import Actor
 
 
-async def enabled(ctx: Ctx) -> bool:
-    """A rule: the tickets section is enabled for this group (or private chat)."""
+def enabled(ctx: Context) -> bool:
+    """The tickets section is enabled for this group (or private chat): the
+    commands' ``enabled=`` check and the free-format hook's first test."""
     return bool(ctx.section("tickets").enabled)
 
 
@@ -22,7 +23,7 @@ def _split_household(key: str) -> tuple[str, str | None, str] | None:
     return None
 
 
-async def actor_of(ctx: Ctx) -> Actor:
+async def actor_of(ctx: Context) -> Actor:
     """The sender as the service sees them; in a private chat their household is
     the one linli saw in their group nickname."""
     found = ctx.household

@@ -1,7 +1,7 @@
 """What the service works with: the configuration, who acts, what to send.
 
 The service never sends by itself: it returns :class:`Outgoing` messages that
-the matchers and job handlers hand to core's send queue (see ``deliver``), so
+the commands and job handlers hand to core's send queue (see ``deliver``), so
 that tests can read them.
 """
 

@@ -3,13 +3,9 @@
 
 from __future__ import annotations
 
-from nonebot import on_command, on_message
 from nonebot.adapters import Message
-from nonebot.matcher import Matcher
-from nonebot.params import CommandArg
-from nonebot.rule import Rule
 
-from plugins.core import Ctx, Role
+from plugins.core import Context, Role, command, hook
 
 from . import service, stats
 from .classify import free_format
@@ -21,58 +17,43 @@ from .parse import number_and_rest, period_of, score_and_comment
 KINDS = {"报修": "repair", "报事": "report", "投诉": "complaint"}
 
 
-async def _report(matcher: type[Matcher], ctx: Ctx, text: str, kind: str) -> None:
+async def _report(ctx: Context, text: str, kind: str) -> None:
     actor = await actor_of(ctx)
     outcome = await service.report(Env(ctx.config), actor, text, kind)
     deliver(outcome.outbox)
-    await matcher.finish(outcome.reply)
+    await ctx.finish(outcome.reply)
 
 
-def _reporter(name: str, alias: str, kind: str) -> type[Matcher]:
-    matcher = on_command(
-        name, aliases={alias}, rule=Rule(enabled), priority=10, block=True
-    )
+def _reporter(name: str, alias: str, kind: str):
+    @command(name, alias, enabled=enabled)
+    async def _(ctx: Context, args: Message) -> None:
+        await _report(ctx, args.extract_plain_text(), kind)
 
-    @matcher.handle()
-    async def _(ctx: Ctx, args: Message = CommandArg()) -> None:
-        await _report(matcher, ctx, args.extract_plain_text(), kind)
-
-    return matcher
+    return _
 
 
-reporters = [
-    _reporter("报修", "report", "repair"),
-    _reporter("报事", "issue", "report"),
-    _reporter("投诉", "complaint", "complaint"),
-]
+_reporter("报修", "report", "repair")
+_reporter("报事", "issue", "report")
+_reporter("投诉", "complaint", "complaint")
 
 
-async def _free_format(ctx: Ctx) -> bool:
+@hook(30)
+async def _free_format(ctx: Context) -> bool:
     """【问题】地点 + 现象 + 联系方式, in a residents' group or a private chat."""
+    if not enabled(ctx):
+        return False
     if ctx.group is not None and ctx.profile.role != "residents":
         return False
-    tags = ctx.section("tickets").free_format_tags
-    return free_format(ctx.info.text, tags) is not None
-
-
-free = on_message(rule=Rule(enabled, _free_format), priority=30, block=True)
-
-
-@free.handle()
-async def _(ctx: Ctx) -> None:
     found = free_format(ctx.info.text, ctx.section("tickets").free_format_tags)
-    assert found is not None  # the rule checked it
+    if found is None:
+        return False
     tag, body = found
-    await _report(free, ctx, body, KINDS.get(tag, "repair"))
+    await _report(ctx, body, KINDS.get(tag, "repair"))
+    return True
 
 
-ticket_cmd = on_command(
-    "工单", aliases={"ticket"}, rule=Rule(enabled), priority=10, block=True
-)
-
-
-@ticket_cmd.handle()
-async def _(ctx: Ctx, args: Message = CommandArg()) -> None:
+@command("工单", "ticket", enabled=enabled)
+async def _ticket(ctx: Context, args: Message) -> None:
     env = Env(ctx.config)
     text = args.extract_plain_text().strip()
     actor = await actor_of(ctx)
@@ -81,58 +62,43 @@ async def _(ctx: Ctx, args: Message = CommandArg()) -> None:
         rest = text.removeprefix("统计").removeprefix("stats")
         period = period_of(rest)
         if period is None:
-            await ticket_cmd.finish(ctx.t("tickets.usage.ticket"))
-        await ticket_cmd.finish(await stats.report(env, ctx.group, ctx.locale, period))
+            await ctx.finish(ctx.t("tickets.usage.ticket"))
+        await ctx.finish(await stats.report(env, ctx.group, ctx.locale, period))
     if not text:
         if await ctx.role() >= Role.STAFF:
-            await ticket_cmd.finish((await service.open_tickets(env, actor)).reply)
-        await ticket_cmd.finish(ctx.t("tickets.usage.ticket"))
+            await ctx.finish((await service.open_tickets(env, actor)).reply)
+        await ctx.finish(ctx.t("tickets.usage.ticket"))
     n, _ = number_and_rest(text)
     if n is None:
-        await ticket_cmd.finish(ctx.t("tickets.usage.ticket"))
+        await ctx.finish(ctx.t("tickets.usage.ticket"))
     staff = await ctx.role() >= Role.STAFF
-    await ticket_cmd.finish((await service.show(env, actor, n, staff=staff)).reply)
+    await ctx.finish((await service.show(env, actor, n, staff=staff)).reply)
 
 
-mine_cmd = on_command(
-    "我的工单", aliases={"mytickets"}, rule=Rule(enabled), priority=10, block=True
-)
-
-
-@mine_cmd.handle()
-async def _(ctx: Ctx) -> None:
+@command("我的工单", "mytickets", enabled=enabled)
+async def _mine(ctx: Context, args: Message) -> None:
     outcome = await service.mine(Env(ctx.config), await actor_of(ctx))
-    await mine_cmd.finish(outcome.reply)
+    await ctx.finish(outcome.reply)
 
 
-reopen_cmd = on_command(
-    "未解决", aliases={"reopen"}, rule=Rule(enabled), priority=10, block=True
-)
-
-
-@reopen_cmd.handle()
-async def _(ctx: Ctx, args: Message = CommandArg()) -> None:
+@command("未解决", "reopen", enabled=enabled)
+async def _reopen(ctx: Context, args: Message) -> None:
     n, note = number_and_rest(args.extract_plain_text())
     if n is None:
-        await reopen_cmd.finish(ctx.t("tickets.usage.reopen"))
+        await ctx.finish(ctx.t("tickets.usage.reopen"))
     outcome = await service.reopen(Env(ctx.config), await actor_of(ctx), n, note)
     deliver(outcome.outbox)
-    await reopen_cmd.finish(outcome.reply)
+    await ctx.finish(outcome.reply)
 
 
-rate_cmd = on_command(
-    "评价", aliases={"rate"}, rule=Rule(enabled), priority=10, block=True
-)
-
-
-@rate_cmd.handle()
-async def _(ctx: Ctx, args: Message = CommandArg()) -> None:
+@command("评价", "rate", enabled=enabled)
+async def _rate(ctx: Context, args: Message) -> None:
     n, rest = number_and_rest(args.extract_plain_text())
     score, comment = score_and_comment(rest)
     if n is None or score is None:
-        await rate_cmd.finish(ctx.t("tickets.usage.rate"))
+        await ctx.finish(ctx.t("tickets.usage.rate"))
     outcome = await service.rate(
         Env(ctx.config), await actor_of(ctx), n, score, comment
     )
     deliver(outcome.outbox)
-    await rate_cmd.finish(outcome.reply)
+    await ctx.finish(outcome.reply)

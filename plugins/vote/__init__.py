@@ -1,22 +1,22 @@
 """投票 votes: per person or per household, anonymous or named, with the
-民法典 Art. 278 thresholds for owners' decisions. Matchers only."""
+民法典 Art. 278 thresholds for owners' decisions. The /投票 command, the
+bare-number hook and the jobs."""
 
 from __future__ import annotations
 
 import asyncio
 from zoneinfo import ZoneInfo
 
-from nonebot import logger, on_command, on_message, require
+from nonebot import logger, require
 from nonebot.adapters import Message
-from nonebot.params import CommandArg
 from nonebot.plugin import PluginMetadata
-from nonebot.rule import Rule
-from nonebot.typing import T_State
 
 require("plugins.core")
 from adapters import NotSupported, PlatformError  # noqa: E402
 from plugins.core import (  # noqa: E402
-    Ctx,
+    Context,
+    command,
+    hook,
     job_handler,
     register_models,
     send_queue,
@@ -55,8 +55,6 @@ __plugin_meta__ = PluginMetadata(
     extra={"linli": {"section": "vote", "help": "vote.help.usage"}},
 )
 
-vote_cmd = on_command("投票", aliases={"vote"}, priority=10, block=True)
-
 
 def _tz() -> ZoneInfo:
     return ZoneInfo(store.current.core.timezone)
@@ -89,21 +87,21 @@ def _post(group: str, text: str, *, mention: str | None = None) -> None:
     future.add_done_callback(done)
 
 
-@vote_cmd.handle()
-async def _vote(ctx: Ctx, args: Message = CommandArg()) -> None:
+@command("投票", "vote")
+async def _vote(ctx: Context, args: Message) -> None:
     section: VoteConfig = ctx.section("vote")
     if not section.enabled:
-        await vote_cmd.finish()
+        await ctx.finish()
     try:
         command = parse_command(args.extract_plain_text())
         text = await _dispatch(ctx, section, command)
     except (UsageError, VoteError) as err:
         values = {"example": section.nickname_example, **err.values}
         text = ctx.t(err.key, **values)
-    await vote_cmd.finish(text)
+    await ctx.finish(text)
 
 
-async def _dispatch(ctx: Ctx, section: VoteConfig, command: Command) -> str:
+async def _dispatch(ctx: Context, section: VoteConfig, command: Command) -> str:
     if isinstance(command, Help):
         return ctx.t("vote.help.usage")
     if isinstance(command, ListVotes):
@@ -134,7 +132,7 @@ async def _dispatch(ctx: Ctx, section: VoteConfig, command: Command) -> str:
     raise AssertionError(command)
 
 
-async def _number_meant_as_option(ctx: Ctx, ref: Ref | None) -> Vote | None:
+async def _number_meant_as_option(ctx: Context, ref: Ref | None) -> Vote | None:
     """``/投票 2`` when there is no vote #2 but one open vote with an option 2:
     residents mean the option (the open vote is returned), not a vote number."""
     if ctx.group is None or ref is None or ref.number is None:
@@ -152,7 +150,7 @@ async def _only_open(vote: Vote) -> bool:
     return len(live) == 1 and live[0].id == vote.id
 
 
-async def _list(ctx: Ctx) -> str:
+async def _list(ctx: Context) -> str:
     names = None
     if ctx.group is not None:
         votes = await service.open_votes(ctx.group)
@@ -163,7 +161,7 @@ async def _list(ctx: Ctx) -> str:
     return render.list_text(items, ctx.locale, _tz(), group_names=names)
 
 
-async def _create(ctx: Ctx, section: VoteConfig, spec: NewVote) -> str:
+async def _create(ctx: Context, section: VoteConfig, spec: NewVote) -> str:
     if ctx.group is None:
         raise VoteError("vote.error.group_only")
     await ctx.require(section.creator_role)
@@ -179,7 +177,7 @@ async def _create(ctx: Ctx, section: VoteConfig, spec: NewVote) -> str:
     return render.card(vote, ctx.locale, _tz(), only_open=await _only_open(vote))
 
 
-async def _pick(ctx: Ctx, ref: Ref | None, *, live_only: bool) -> Vote:
+async def _pick(ctx: Context, ref: Ref | None, *, live_only: bool) -> Vote:
     """The vote a command means: by number/#id, else the only open one (or, for
     results, the latest); VoteError says what to write when it is unclear."""
     if ctx.group is None:
@@ -202,7 +200,7 @@ async def _pick(ctx: Ctx, ref: Ref | None, *, live_only: bool) -> Vote:
     raise VoteError("vote.error.none_open")
 
 
-async def _pick_private(ctx: Ctx, ref: Ref | None) -> Vote:
+async def _pick_private(ctx: Context, ref: Ref | None) -> Vote:
     if ref is None:
         live = await service.open_votes_of_member(ctx.user)
         if len(live) == 1:
@@ -226,7 +224,7 @@ def _ref_text(ref: Ref) -> str:
     return f"#{ref.vote_id}" if ref.vote_id is not None else str(ref.number)
 
 
-async def _voter(ctx: Ctx, vote: Vote) -> Voter:
+async def _voter(ctx: Context, vote: Vote) -> Voter:
     if ctx.group is not None:
         return Voter(ctx.user, ctx.info.display_name, ctx.household)
     voter = await service.member(vote.group, ctx.user)
@@ -235,7 +233,7 @@ async def _voter(ctx: Ctx, vote: Vote) -> Voter:
     return voter
 
 
-async def _cast(ctx: Ctx, vote: Vote, choices: tuple[int, ...] | list[int]) -> str:
+async def _cast(ctx: Context, vote: Vote, choices: tuple[int, ...] | list[int]) -> str:
     voter = await _voter(ctx, vote)
     outcome = await service.cast(vote, voter, choices, roster=_roster(vote))
     locale = store.current.locale_of(vote.group)
@@ -253,7 +251,7 @@ async def _cast(ctx: Ctx, vote: Vote, choices: tuple[int, ...] | list[int]) -> s
     return text
 
 
-async def _recall(ctx: Ctx) -> None:
+async def _recall(ctx: Context) -> None:
     """Take back a ballot typed in the group for an anonymous vote, if allowed."""
     if not (ctx.section("vote").anonymous_recall and ctx.info.message_id):
         return
@@ -263,7 +261,7 @@ async def _recall(ctx: Ctx) -> None:
         logger.info(f"vote: could not take back an anonymous ballot: {exc}")
 
 
-async def _close(ctx: Ctx, section: VoteConfig, command: Close) -> str:
+async def _close(ctx: Context, section: VoteConfig, command: Close) -> str:
     if ctx.group is None:
         raise VoteError("vote.error.group_only")
     vote = await _pick(ctx, command.ref, live_only=True)
@@ -277,9 +275,10 @@ async def _close(ctx: Ctx, section: VoteConfig, command: Close) -> str:
     return text
 
 
-async def _bare_rule(ctx: Ctx, state: T_State) -> bool:
-    """Only a message made of valid option numbers, while exactly one vote is
-    open in the group: anything else passes on to later matchers."""
+@hook(30)
+async def _bare(ctx: Context) -> bool:
+    """A bare "2" or "1 3": only a message made of valid option numbers, while
+    exactly one vote is open in the group; anything else passes on to later hooks."""
     if ctx.group is None or ctx.info.from_self:
         return False
     if not ctx.info.kinds <= {"text", "reply", "mention"}:
@@ -296,23 +295,12 @@ async def _bare_rule(ctx: Ctx, state: T_State) -> bool:
     vote = live[0]
     if any(c < 1 or c > len(vote.options) for c in choices):
         return False
-    state["vote"], state["choices"] = vote, choices
-    return True
-
-
-# a bare "2" or "1 3" while exactly one vote is open in the group
-bare = on_message(rule=Rule(_bare_rule), priority=30, block=True)
-
-
-@bare.handle()
-async def _bare(ctx: Ctx, state: T_State) -> None:
-    vote: Vote = state["vote"]
     try:
-        text = await _cast(ctx, vote, state["choices"])
+        text = await _cast(ctx, vote, choices)
     except VoteError as err:
-        values = {"example": ctx.section("vote").nickname_example, **err.values}
+        values = {"example": section.nickname_example, **err.values}
         text = ctx.t(err.key, **values)
-    await bare.finish(text)
+    await ctx.finish(text)
 
 
 @job_handler("vote.close")

@@ -1,4 +1,4 @@
-"""The faq matchers through NoneBot (nonebug), asserting every reply exactly."""
+"""faq's hook and command through NoneBot (nonebug), asserting every reply exactly."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from nonebug import App
 
 from tests.events import SELF_ID, group_message, private_message
 from tests.faq.conftest import default_section, fresh_group
+from tests.routing import routed, router
 
 pytestmark = pytest.mark.usefixtures("faq_config")
 
@@ -32,13 +33,6 @@ class Like:
 
     def __repr__(self) -> str:
         return f"Like({self.pattern!r})"
-
-
-def _faq_matchers():
-    """Only faq's matchers: other plugins (the rules guard …) are not under test."""
-    from plugins.faq import admin, ask
-
-    return [ask, admin]
 
 
 def _bot(ctx) -> Bot:
@@ -70,22 +64,24 @@ def _with(message: Message, **kwargs):
 
 async def test_a_default_question_is_answered_and_a_chat_is_not(app: App) -> None:
     group = fresh_group()
-    async with app.test_matcher(_faq_matchers()) as ctx:
+    async with routed(app, "faq") as ctx:
         bot = _bot(ctx)
         event = group_message("请问物业电话是多少？", group=group)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _answer("物业电话"), result={"message_id": 1})
+        ctx.should_finished(router())
         ctx.receive_event(bot, group_message("今天天气真好", group=group))
         ctx.receive_event(bot, group_message("收到", group=group))
 
 
 async def test_cooldown_points_to_the_earlier_answer(app: App) -> None:
     group = fresh_group()
-    async with app.test_matcher(_faq_matchers()) as ctx:
+    async with routed(app, "faq") as ctx:
         bot = _bot(ctx)
         first = group_message("健身房几点开门？", group=group, user=51)
         ctx.receive_event(bot, first)
         ctx.should_call_send(first, _answer("健身房"), result={"message_id": 9001})
+        ctx.should_finished(router())
         second = group_message("健身房开放时间是几点", group=group, user=52)
         ctx.receive_event(bot, second)
         ctx.should_call_api(
@@ -97,6 +93,7 @@ async def test_cooldown_points_to_the_earlier_answer(app: App) -> None:
             },
             result={"message_id": 9002},
         )
+        ctx.should_finished(router())
         ctx.receive_event(bot, group_message("健身房几点开？", group=group, user=53))
 
 
@@ -105,7 +102,7 @@ async def test_stickers_images_cards_commands_and_own_messages_are_ignored(
 ) -> None:
     group = fresh_group()
     question = "物业电话是多少？"
-    async with app.test_matcher(_faq_matchers()) as ctx:
+    async with routed(app, "faq") as ctx:
         bot = _bot(ctx)
         ctx.receive_event(
             bot,
@@ -131,20 +128,22 @@ async def test_stickers_images_cards_commands_and_own_messages_are_ignored(
         event = group_message(question, group=group)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _answer("物业电话"), result={"message_id": 2})
+        ctx.should_finished(router())
 
 
 async def test_staff_group_is_not_answered_but_private_chat_is(app: App) -> None:
-    async with app.test_matcher(_faq_matchers()) as ctx:
+    async with routed(app, "faq") as ctx:
         bot = _bot(ctx)
         ctx.receive_event(bot, group_message("停车费多少钱？", group=2000, user=61))
         event = private_message("停车费多少钱？", user=62)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _answer("停车费"), result={"message_id": 3})
+        ctx.should_finished(router())
 
 
 async def test_suggestion_then_number(app: App) -> None:
     group = fresh_group()
-    async with app.test_matcher(_faq_matchers()) as ctx:
+    async with routed(app, "faq") as ctx:
         bot = _bot(ctx)
         ask = group_message("门卡怎么弄？", group=group, user=71)
         ctx.receive_event(bot, ask)
@@ -159,23 +158,27 @@ async def test_suggestion_then_number(app: App) -> None:
             ),
             result={"message_id": 4},
         )
+        ctx.should_finished(router())
         ctx.receive_event(bot, group_message("1", group=group, user=72))  # not theirs
         pick = group_message("1", group=group, user=71)
         ctx.receive_event(bot, pick)
         ctx.should_call_send(pick, _answer("门禁卡"), result={"message_id": 5})
+        ctx.should_finished(router())
 
 
 async def test_fault_hint_and_unknown_when_mentioned(app: App) -> None:
     group = fresh_group()
-    async with app.test_matcher(_faq_matchers()) as ctx:
+    async with routed(app, "faq") as ctx:
         bot = _bot(ctx)
         fault = group_message("3栋2单元楼道灯不亮了", group=group, user=81)
         ctx.receive_event(bot, fault)
         ctx.should_call_send(fault, _t("faq.fault.hint"), result={"message_id": 6})
+        ctx.should_finished(router())
         mention = group_message("小区有几个门", group=group, user=82)
         mention.to_me = True
         ctx.receive_event(bot, mention)
         ctx.should_call_send(mention, _t("faq.unknown"), result={"message_id": 7})
+        ctx.should_finished(router())
 
 
 async def test_teach_answer_edit_undo_in_chat(app: App) -> None:
@@ -186,36 +189,38 @@ async def test_teach_answer_edit_undo_in_chat(app: App) -> None:
             "KEY", r"\d+"
         )
     )
-    async with app.test_matcher(_faq_matchers()) as ctx:
+    async with routed(app, "faq") as ctx:
         bot = _bot(ctx)
         teach = group_message(
             "/问答 添加 桂花树什么时候打药 / 桂花树打药时间 | 每月 15 日上午。", **admin
         )
         ctx.receive_event(bot, teach)
         ctx.should_call_send(teach, added, result={"message_id": 10})
-        ctx.should_finished()
+        ctx.should_finished(router())
     key = re.search(r"\d+", added.text)[0]
 
-    async with app.test_matcher(_faq_matchers()) as ctx:
+    async with routed(app, "faq") as ctx:
         bot = _bot(ctx)
         ask = group_message("桂花树什么时候打药？", group=group, user=92)
         ctx.receive_event(bot, ask)
         ctx.should_call_send(ask, "每月 15 日上午。", result={"message_id": 11})
+        ctx.should_finished(router())
         edit = group_message(
             f"/问答 修改 {key} 改为每月 20 日上午，\n请关好窗。", **admin
         )
         ctx.receive_event(bot, edit)
         ctx.should_call_send(edit, _t("faq.edited", key=key), result={"message_id": 12})
-        ctx.should_finished()
+        ctx.should_finished(router())
 
     other = fresh_group()  # past the cooldown of the first group
-    async with app.test_matcher(_faq_matchers()) as ctx:
+    async with routed(app, "faq") as ctx:
         bot = _bot(ctx)
         ask = group_message("桂花树打药时间？", group=other, user=93)
         ctx.receive_event(bot, ask)
         ctx.should_call_send(
             ask, "改为每月 20 日上午，\n请关好窗。", result={"message_id": 13}
         )
+        ctx.should_finished(router())
         undo = group_message(f"/问答 撤销 {key}", **admin)
         ctx.receive_event(bot, undo)
         ctx.should_call_send(
@@ -223,13 +228,14 @@ async def test_teach_answer_edit_undo_in_chat(app: App) -> None:
             _t("faq.undone", key=key, action=_t("faq.action.edit")),
             result={"message_id": 14},
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
 
-    async with app.test_matcher(_faq_matchers()) as ctx:
+    async with routed(app, "faq") as ctx:
         bot = _bot(ctx)
         ask = group_message("桂花树什么时候打药", group=fresh_group(), user=94)
         ctx.receive_event(bot, ask)
         ctx.should_call_send(ask, "每月 15 日上午。", result={"message_id": 15})
+        ctx.should_finished(router())
         history = group_message(f"/问答 历史 {key}", **admin)
         ctx.receive_event(bot, history)
         ctx.should_call_send(
@@ -243,13 +249,13 @@ async def test_teach_answer_edit_undo_in_chat(app: App) -> None:
             ),
             result={"message_id": 16},
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
 
 
 async def test_residents_cannot_use_the_admin_commands(app: App) -> None:
     from plugins.core import t
 
-    async with app.test_matcher(_faq_matchers()) as ctx:
+    async with routed(app, "faq") as ctx:
         bot = _bot(ctx)
         event = group_message("/问答 添加 a | b", group=fresh_group(), role="member")
         ctx.receive_event(bot, event)
@@ -258,12 +264,12 @@ async def test_residents_cannot_use_the_admin_commands(app: App) -> None:
             t("zh-CN", "core.denied", role=t("zh-CN", "core.role.staff")),
             result=None,
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
 
 
 async def test_malformed_commands_get_a_usage_line(app: App) -> None:
     admin = {"group": fresh_group(), "user": 95, "role": "admin"}
-    async with app.test_matcher(_faq_matchers()) as ctx:
+    async with routed(app, "faq") as ctx:
         bot = _bot(ctx)
         for text, key in [
             ("/问答 添加 只有问题没有答案", "faq.usage.add"),
@@ -276,12 +282,12 @@ async def test_malformed_commands_get_a_usage_line(app: App) -> None:
             event = group_message(text, **admin)
             ctx.receive_event(bot, event)
             ctx.should_call_send(event, _t(key, key="98765"), result=None)
-            ctx.should_finished()
+            ctx.should_finished(router())
 
 
 async def test_unanswered_list_and_entry_list(app: App) -> None:
     group = fresh_group()
-    async with app.test_matcher(_faq_matchers()) as ctx:
+    async with routed(app, "faq") as ctx:
         bot = _bot(ctx)
         for user, text in (
             (101, "电动车充电桩在哪里？"),
@@ -306,7 +312,7 @@ async def test_unanswered_list_and_entry_list(app: App) -> None:
             ),
             result=None,
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
         listing = group_message(
             "/问答 列表 健身房", group=group, user=103, role="admin"
         )
@@ -326,7 +332,7 @@ async def test_unanswered_list_and_entry_list(app: App) -> None:
             ),
             result=None,
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
 
 
 def test_like_helper() -> None:
@@ -339,7 +345,7 @@ async def test_wechat_group_over_onebot_v12_is_answered(app: App) -> None:
 
     from tests.events import v12_group_message
 
-    async with app.test_matcher(_faq_matchers()) as ctx:
+    async with routed(app, "faq") as ctx:
         bot = ctx.create_bot(
             base=v12.Bot,
             adapter=nonebot.get_adapter(v12.Adapter),
@@ -350,3 +356,4 @@ async def test_wechat_group_over_onebot_v12_is_answered(app: App) -> None:
         event = v12_group_message("垃圾几点收？", group=f"{fresh_group()}@chatroom")
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _answer("垃圾分类"), result={"message_id": "m1"})
+        ctx.should_finished(router())

@@ -9,6 +9,7 @@ from nonebot.adapters.onebot.v11 import Adapter, Bot
 from nonebug import App
 
 from tests.events import SELF_ID, group_message
+from tests.routing import routed, router
 from tests.signup.util import FakeQueue
 
 _groups = itertools.count(81001)
@@ -20,6 +21,18 @@ def _bot(ctx) -> Bot:
     return ctx.create_bot(
         base=Bot, adapter=nonebot.get_adapter(Adapter), self_id=SELF_ID
     )
+
+
+async def _handled(app: App, event) -> bool:
+    """Whether the signup plugin's commands and hooks take ``event`` (a hook
+    that returns False leaves the message to the later features)."""
+    from plugins.core.context import get_context
+    from plugins.core.routing import ROUTER
+
+    async with app.test_api() as ctx:
+        context = await get_context(_bot(ctx), event)
+        with ROUTER.only("signup"):
+            return await ROUTER.route(context, {})
 
 
 @pytest.fixture
@@ -54,17 +67,17 @@ async def _sheet(group: int, number: int = 1):
 async def test_resident_may_not_create_but_staff_may(app: App) -> None:
 
     group = next(_groups)
-    async with app.test_matcher() as ctx:
+    async with routed(app, "signup") as ctx:
         bot = _bot(ctx)
         event = group_message("/接龙 周六义诊 上限 30", group=group, role="member")
         ctx.receive_event(bot, event)
         ctx.should_call_send(
             event, _t("core.denied", role=_t("core.role.staff")), result=None
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
 
     text = "/接龙 周六义诊 上限 30 截止 10月28日 12:00 字段 房号,人数 说明 请带医保卡"
-    async with app.test_matcher() as ctx:
+    async with routed(app, "signup") as ctx:
         bot = _bot(ctx)
         event = group_message(text, group=group, user=500)  # core.admins
         ctx.receive_event(bot, event)
@@ -74,7 +87,7 @@ async def test_resident_may_not_create_but_staff_may(app: App) -> None:
             "截止：10月28日 12:00\n参加请发 +1，或 /接龙 + 1",
             result=None,
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
     sheet = await _sheet(group)
     assert (sheet.title, sheet.capacity, sheet.field_names, sheet.creator) == (
         "周六义诊",
@@ -90,14 +103,14 @@ async def test_plain_joins_are_silent_and_coalesced(app: App, queue) -> None:
     from plugins.signup.service import post_keys
 
     group = next(_groups)
-    async with app.test_matcher() as ctx:
+    async with routed(app, "signup") as ctx:
         bot = _bot(ctx)
         create = group_message(
             "/接龙 周六义诊 上限 2 字段 房号,人数", group=group, user=500
         )
         ctx.receive_event(bot, create)
         ctx.should_call_send(create, _new("周六义诊", capacity=2), result=None)
-        ctx.should_finished()
+        ctx.should_finished(router())
         # "+1", "接龙 3-201 2人", "/接龙 + 备注": no reply each; the list follows
         ctx.receive_event(bot, group_message("+1", group=group, user=1))
         ctx.receive_event(
@@ -118,13 +131,13 @@ async def test_plain_joins_are_silent_and_coalesced(app: App, queue) -> None:
 
 async def test_plus_one_with_two_open_sheets_asks_which(app: App) -> None:
     group = next(_groups)
-    async with app.test_matcher() as ctx:
+    async with routed(app, "signup") as ctx:
         bot = _bot(ctx)
         for n, title in enumerate(("周六义诊", "大米团购"), 1):
             event = group_message(f"/接龙 {title}", group=group, user=500)
             ctx.receive_event(bot, event)
             ctx.should_call_send(event, _new(title, number=n), result=None)
-            ctx.should_finished()
+            ctx.should_finished(router())
         event = group_message("+1", group=group, user=1)
         ctx.receive_event(bot, event)
         ctx.should_call_send(
@@ -133,7 +146,7 @@ async def test_plus_one_with_two_open_sheets_asks_which(app: App) -> None:
             "请注明编号，如 /接龙 + 2",
             result=None,
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
         event = group_message("/接龙 + 2 3-201", group=group, user=1)
         ctx.receive_event(bot, event)
     from plugins.signup.models import Entry
@@ -143,25 +156,24 @@ async def test_plus_one_with_two_open_sheets_asks_which(app: App) -> None:
 
 
 async def test_plain_text_without_an_open_sheet_is_left_alone(app: App) -> None:
-    from plugins.signup.matchers import free_text
-
-    async with app.test_matcher(free_text) as ctx:
+    group = next(_groups)
+    async with routed(app, "signup") as ctx:
         bot = _bot(ctx)
-        event = group_message("+1", group=next(_groups), user=1)
-        ctx.receive_event(bot, event)
-        ctx.should_not_pass_rule(free_text)  # not handled, so not blocked
+        ctx.receive_event(bot, group_message("+1", group=group, user=1))
+    # not handled, so the later features see it
+    assert not await _handled(app, group_message("+1", group=group, user=1))
 
 
 async def test_paste_join_takes_the_new_last_line(app: App) -> None:
     from plugins.signup.models import Entry
 
     group = next(_groups)
-    async with app.test_matcher() as ctx:
+    async with routed(app, "signup") as ctx:
         bot = _bot(ctx)
         event = group_message("/接龙 周六义诊 字段 房号", group=group, user=500)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _new("周六义诊"), result=None)
-        ctx.should_finished()
+        ctx.should_finished(router())
         ctx.receive_event(bot, group_message("+1", group=group, user=1, card="张三"))
         paste = "#接龙\n周六义诊\n\n1. 张三\n2. 王五 3-201"
         ctx.receive_event(bot, group_message(paste, group=group, user=2, card="王五"))
@@ -169,7 +181,7 @@ async def test_paste_join_takes_the_new_last_line(app: App) -> None:
         same = group_message("#接龙\n周六义诊\n\n1. 张三", group=group, user=3)
         ctx.receive_event(bot, same)
         ctx.should_call_send(same, _t("signup.paste.not_new"), result=None)
-        ctx.should_finished()
+        ctx.should_finished(router())
     sheet = await _sheet(group)
     rows = await Entry.filter(sheet_id=sheet.id).order_by("id")
     assert [(r.user, r.name, r.household) for r in rows] == [
@@ -180,18 +192,18 @@ async def test_paste_join_takes_the_new_last_line(app: App) -> None:
 
 async def test_withdraw_promotes_with_a_mention(app: App, queue) -> None:
     group = next(_groups)
-    async with app.test_matcher() as ctx:
+    async with routed(app, "signup") as ctx:
         bot = _bot(ctx)
         event = group_message("/接龙 周六义诊 上限 1", group=group, user=500)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _new("周六义诊", capacity=1), result=None)
-        ctx.should_finished()
+        ctx.should_finished(router())
         ctx.receive_event(bot, group_message("+1", group=group, user=1))
         ctx.receive_event(bot, group_message("+1", group=group, user=2))
         leave = group_message("/接龙 退出", group=group, user=1)
         ctx.receive_event(bot, leave)
         ctx.should_call_send(leave, _t("signup.left", title="周六义诊"), result=None)
-        ctx.should_finished()
+        ctx.should_finished(router())
     assert queue.sent == [
         (f"qq:{group}", _t("signup.promoted", title="周六义诊"), "qq:2")
     ]
@@ -201,19 +213,19 @@ async def test_close_by_a_resident_refused_by_the_creator_posts_final(
     app: App,
 ) -> None:
     group = next(_groups)
-    async with app.test_matcher() as ctx:
+    async with routed(app, "signup") as ctx:
         bot = _bot(ctx)
         event = group_message("/接龙 周六义诊", group=group, user=500)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _new("周六义诊"), result=None)
-        ctx.should_finished()
+        ctx.should_finished(router())
         ctx.receive_event(bot, group_message("+1", group=group, user=1))
         refused = group_message("/接龙 结束 1", group=group, user=1)
         ctx.receive_event(bot, refused)
         ctx.should_call_send(
             refused, _t("core.denied", role=_t("core.role.admin")), result=None
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
         close = group_message("/接龙 结束", group=group, user=500)
         ctx.receive_event(bot, close)
         ctx.should_call_send(
@@ -222,32 +234,32 @@ async def test_close_by_a_resident_refused_by_the_creator_posts_final(
             "已接龙 1 条，共 1\n接龙已结束。",
             result=None,
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
     sheet = await _sheet(group)
     assert (sheet.status, sheet.final_posted) == ("closed", True)
 
 
 async def test_list_show_remove_and_mistakes(app: App) -> None:
     group = next(_groups)
-    async with app.test_matcher() as ctx:
+    async with routed(app, "signup") as ctx:
         bot = _bot(ctx)
         empty = group_message("/接龙 列表", group=group)
         ctx.receive_event(bot, empty)
         ctx.should_call_send(
             empty, _t("signup.none_open") + "\n" + _t("signup.usage"), result=None
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
         event = group_message("/接龙 周六义诊 上限 10", group=group, user=500)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _new("周六义诊", capacity=10), result=None)
-        ctx.should_finished()
+        ctx.should_finished(router())
         ctx.receive_event(bot, group_message("+1", group=group, user=1))
         listing = group_message("/接龙 列表", group=group)
         ctx.receive_event(bot, listing)
         ctx.should_call_send(
             listing, "【接龙】进行中的接龙：\n1. 周六义诊（1/10）", result=None
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
         remove = group_message("/接龙 移除 1 1", group=group, user=500)
         ctx.receive_event(bot, remove)
         ctx.should_call_send(
@@ -255,7 +267,7 @@ async def test_list_show_remove_and_mistakes(app: App) -> None:
             _t("signup.removed", position=1, name="张三", title="周六义诊"),
             result=None,
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
         show = group_message("/接龙 查看 1", group=group)
         ctx.receive_event(bot, show)
         ctx.should_call_send(
@@ -264,7 +276,7 @@ async def test_list_show_remove_and_mistakes(app: App) -> None:
             "参加请发 +1，或 /接龙 + 1",
             result=None,
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
         bad = group_message("/接龙 义诊 截止 下雨天", group=group, user=500)
         ctx.receive_event(bot, bad)
         ctx.should_call_send(
@@ -272,13 +284,13 @@ async def test_list_show_remove_and_mistakes(app: App) -> None:
             _t("signup.error.bad_time", value="下雨天") + "\n" + _t("signup.usage"),
             result=None,
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
         missing = group_message("/接龙 查看 9", group=group)
         ctx.receive_event(bot, missing)
         ctx.should_call_send(
             missing, _t("signup.error.not_found", number=9), result=None
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
 
 
 async def test_export_sends_the_admin_a_file(app: App) -> None:
@@ -286,15 +298,15 @@ async def test_export_sends_the_admin_a_file(app: App) -> None:
     from plugins.signup.export import xlsx_available
 
     group = next(_groups)
-    async with app.test_matcher() as ctx:
+    async with routed(app, "signup") as ctx:
         bot = _bot(ctx)
         event = group_message("/接龙 周六义诊", group=group, user=500)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _new("周六义诊"), result=None)
-        ctx.should_finished()
+        ctx.should_finished(router())
         ctx.receive_event(bot, group_message("+1", group=group, user=1))
     sheet = await _sheet(group)
-    async with app.test_matcher() as ctx:
+    async with routed(app, "signup") as ctx:
         bot = _bot(ctx)
         export = group_message("/接龙 导出 1", group=group, user=500, message_id=990001)
         fmt = "xlsx" if xlsx_available() else "csv"  # openpyxl is optional
@@ -312,7 +324,7 @@ async def test_export_sends_the_admin_a_file(app: App) -> None:
         ctx.should_call_send(
             export, _t("signup.export.sent", title="周六义诊"), result=None
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
     assert not path.exists()  # the file with phone numbers is not kept
 
 
@@ -329,7 +341,7 @@ async def test_export_where_files_cannot_be_sent_points_to_the_cli(app: App) -> 
     from plugins.signup.models import Sheet
 
     await Sheet.filter(id=sheet.id).update(creator="wx:wxid_a")
-    async with app.test_matcher() as ctx:
+    async with routed(app, "signup") as ctx:
         bot = ctx.create_bot(
             base=V12Bot,
             adapter=nonebot.get_adapter(V12Adapter),
@@ -344,23 +356,23 @@ async def test_export_where_files_cannot_be_sent_points_to_the_cli(app: App) -> 
             _t("signup.export.no_upload") + "\n" + _t("signup.export.cli", id=sheet.id),
             result=None,
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
     assert member  # (imported for symmetry with the other helpers)
 
 
 async def test_private_chat_english_group_and_number_fallback(app: App) -> None:
     from tests.events import private_message
 
-    async with app.test_matcher() as ctx:
+    async with routed(app, "signup") as ctx:
         bot = _bot(ctx)
         private = private_message("/接龙 列表", user=1)
         ctx.receive_event(bot, private)
         ctx.should_call_send(private, _t("signup.error.group_only"), result=None)
-        ctx.should_finished()
+        ctx.should_finished(router())
 
     from plugins.core import t
 
-    async with app.test_matcher() as ctx:
+    async with routed(app, "signup") as ctx:
         bot = _bot(ctx)
         listing = group_message("/signup list", group=3000)  # an English group
         ctx.receive_event(bot, listing)
@@ -369,17 +381,17 @@ async def test_private_chat_english_group_and_number_fallback(app: App) -> None:
             t("en", "signup.none_open") + "\n" + t("en", "signup.usage"),
             result=None,
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
 
     from plugins.signup.models import Entry
 
     group = next(_groups)
-    async with app.test_matcher() as ctx:
+    async with routed(app, "signup") as ctx:
         bot = _bot(ctx)
         event = group_message("/接龙 大米团购 字段 人数", group=group, user=500)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _new("大米团购"), result=None)
-        ctx.should_finished()
+        ctx.should_finished(router())
         # there is no sheet 3: with one sheet open, "3" is the entry's count
         ctx.receive_event(bot, group_message("/接龙 + 3", group=group, user=1))
     sheet = await _sheet(group)

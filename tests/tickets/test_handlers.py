@@ -1,5 +1,6 @@
-"""The matchers through NoneBot (nonebug): replies, permissions, usage lines,
-and what is handed to the send queue."""
+"""The commands and the 【问题】 hook through NoneBot (nonebug) and core's
+router: replies, permissions, usage lines, and what is handed to the send
+queue."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from nonebot.adapters.onebot.v11 import Adapter, Bot, Message, MessageSegment
 from nonebug import App
 
 from tests.events import SELF_ID, group_message, private_message
+from tests.routing import routed, router
 
 ROOT = Path(__file__).resolve().parents[2]
 _estates = itertools.count(1)
@@ -70,11 +72,11 @@ def sent(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list]:
 
 
 async def _say(app: App, event, expect: str | Text) -> None:
-    async with app.test_matcher() as ctx:
+    async with routed(app, "tickets") as ctx:
         bot = _bot(ctx)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, expect, result=None)
-        ctx.should_finished()
+        ctx.should_finished(router())
 
 
 async def _report(app: App, text: str = "/报修 3栋2单元楼道灯坏了 13812345678") -> int:
@@ -121,7 +123,7 @@ async def test_staff_commands_are_refused_to_residents(app: App, sent: list) -> 
     await _say(app, group_message("/工单 统计"), denied)
 
 
-async def test_the_staff_loop_through_the_matchers(app: App, sent: list) -> None:
+async def test_the_staff_loop_through_the_router(app: App, sent: list) -> None:
     from plugins.core import t
 
     n = await _report(app)
@@ -188,9 +190,10 @@ async def test_english_group(app: App, sent: list) -> None:
     )
 
 
-async def test_disabled_in_a_group(app: App, tmp_path: Path) -> None:
+async def test_disabled_in_a_group(app: App, sent: list, tmp_path: Path) -> None:
+    """Tickets off in the group: neither the commands nor the free format answer
+    (the router falls through, nothing is sent or handed to the queue)."""
     from plugins.core import store
-    from plugins.tickets import resident
 
     original = store.current.path
     work = tmp_path / "linli.yaml"
@@ -205,9 +208,27 @@ async def test_disabled_in_a_group(app: App, tmp_path: Path) -> None:
     store.load(work)
     try:
         assert not store.current.section("tickets", "qq:1000").enabled
-        async with app.test_matcher(resident.reporters[0]) as ctx:
-            bot = _bot(ctx)
-            ctx.receive_event(bot, group_message("/报修 楼道灯坏了"))
-            ctx.should_not_pass_rule()
+        for text in (
+            "/报修 楼道灯坏了",
+            "/工单 1",
+            "/接单 1",
+            "【问题】3栋1单元 + 垃圾桶满了没人清 + 13912345678",
+        ):
+            async with routed(app, "tickets") as ctx:
+                bot = _bot(ctx)
+                ctx.receive_event(bot, group_message(text))
+        assert sent == []
     finally:
         store.load(original)
+
+
+async def test_free_format_is_not_taken_in_the_staff_group(
+    app: App, sent: list
+) -> None:
+    async with routed(app, "tickets") as ctx:
+        bot = _bot(ctx)
+        event = group_message(
+            "【问题】3栋1单元 + 垃圾桶满了没人清 + 13912345678", group=2000, user=7
+        )
+        ctx.receive_event(bot, event)
+    assert sent == []

@@ -9,6 +9,7 @@ from nonebot.adapters.onebot.v11 import Adapter, Bot
 from nonebug import App
 
 from tests.events import SELF_ID, group_message, private_message
+from tests.routing import routed
 from tests.vote.util import Capture, FakeQueue, new_group_id
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,7 +69,7 @@ async def test_anonymous_owner_decision_leaks_no_voter(
 
     async def say(event, *, recall: int | None = None) -> str:
         capture = Capture()
-        async with app.test_matcher() as ctx:
+        async with routed(app, "vote") as ctx:
             bot = _bot(ctx)
             ctx.receive_event(bot, event)
             if recall is not None:

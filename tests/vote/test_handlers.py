@@ -7,6 +7,7 @@ from nonebot.adapters.onebot.v11 import Adapter, Bot
 from nonebug import App
 
 from tests.events import SELF_ID, group_message, private_message
+from tests.routing import routed, router
 from tests.vote.util import Capture, FakeQueue, new_group_id
 
 
@@ -16,6 +17,18 @@ def _bot(ctx) -> Bot:
     return ctx.create_bot(
         base=Bot, adapter=nonebot.get_adapter(Adapter), self_id=SELF_ID
     )
+
+
+async def _handled(app: App, event) -> bool:
+    """Whether the vote plugin's commands and hooks take ``event`` (a hook
+    that returns False leaves the message to the later features)."""
+    from plugins.core.context import get_context
+    from plugins.core.routing import ROUTER
+
+    async with app.test_api() as ctx:
+        context = await get_context(_bot(ctx), event)
+        with ROUTER.only("vote"):
+            return await ROUTER.route(context, {})
 
 
 @pytest.fixture
@@ -28,11 +41,11 @@ def queue(monkeypatch: pytest.MonkeyPatch) -> FakeQueue:
 
 
 async def _say(app: App, event, reply: str) -> None:
-    async with app.test_matcher() as ctx:
+    async with routed(app, "vote") as ctx:
         bot = _bot(ctx)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, reply, result=None)
-        ctx.should_finished()
+        ctx.should_finished(router())
 
 
 async def test_create_vote_by_number_change_and_results(app: App) -> None:
@@ -121,36 +134,26 @@ async def test_usage_for_malformed_commands(app: App) -> None:
 
 
 async def test_bare_numbers_only_with_exactly_one_open_vote(app: App) -> None:
-    import plugins.vote as vote_plugin
-
     g = new_group_id()
     admin = {"group": g, "user": 500, "role": "admin"}
-    async with app.test_matcher(vote_plugin.bare) as ctx:
-        bot = _bot(ctx)
-        ctx.receive_event(bot, group_message("1", group=g))
-        ctx.should_not_pass_rule()  # no vote open
+    assert not await _handled(app, group_message("1", group=g))  # no vote open
     await _say(
         app,
         group_message("/投票 一 A B", **admin),
         "【投票】#1 一\n1. A\n2. B\n单选 · 无截止时间（由发起人结束）\n"
         "直接回复选项号即可投票，例如：1",
     )
-    async with app.test_matcher(vote_plugin.bare) as ctx:
-        bot = _bot(ctx)
-        ctx.receive_event(bot, group_message("3", group=g))
-        ctx.should_not_pass_rule()  # not an option of the open vote
-        ctx.receive_event(bot, group_message("2楼漏水", group=g))
-        ctx.should_not_pass_rule()
+    # not an option of the open vote
+    assert not await _handled(app, group_message("3", group=g))
+    assert not await _handled(app, group_message("2楼漏水", group=g))
     await _say(
         app,
         group_message("/投票 二 C D", **admin),
         "【投票】#2 二\n1. C\n2. D\n单选 · 无截止时间（由发起人结束）\n"
         "投票请发送：/投票 2 选项号",
     )
-    async with app.test_matcher(vote_plugin.bare) as ctx:
-        bot = _bot(ctx)
-        ctx.receive_event(bot, group_message("1", group=g))
-        ctx.should_not_pass_rule()  # two votes open: a bare number is ambiguous
+    # two votes open: a bare number is ambiguous
+    assert not await _handled(app, group_message("1", group=g))
     await _say(
         app,
         group_message("/投票 撤回", group=g),
@@ -204,7 +207,7 @@ async def test_anonymous_ballot_in_the_group_is_taken_back(app: App) -> None:
     from plugins.vote.models import Vote
 
     g = new_group_id()
-    async with app.test_matcher() as ctx:
+    async with routed(app, "vote") as ctx:
         bot = _bot(ctx)
         event = group_message(
             "/投票 评议 好 不好 匿名", group=g, user=500, role="admin"
@@ -212,7 +215,7 @@ async def test_anonymous_ballot_in_the_group_is_taken_back(app: App) -> None:
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _Any(), result=None)
     vote = await Vote.get(group=f"qq:{g}", number=1)
-    async with app.test_matcher() as ctx:
+    async with routed(app, "vote") as ctx:
         bot = _bot(ctx)
         event = group_message("2", group=g, user=71, message_id=880001)
         ctx.receive_event(bot, event)
@@ -223,7 +226,7 @@ async def test_anonymous_ballot_in_the_group_is_taken_back(app: App) -> None:
             "这样群里的人看不到你的选择。",
             result=None,
         )
-        ctx.should_finished()
+        ctx.should_finished(router())
     # in a private chat by #id: the voter alone sees the choice
     await _say(
         app,
@@ -271,7 +274,7 @@ async def test_private_list_and_results_by_id(app: App) -> None:
     from plugins.vote.models import Vote
 
     g = new_group_id()
-    async with app.test_matcher() as ctx:
+    async with routed(app, "vote") as ctx:
         bot = _bot(ctx)
         event = group_message("/投票 评议 好 不好", group=g, user=500, role="admin")
         ctx.receive_event(bot, event)
