@@ -6,13 +6,10 @@ Every feature starts with ``require("plugins.core")`` and imports from here.
 from __future__ import annotations
 
 from nonebot import get_driver, get_loaded_plugins, logger, on_message
-from nonebot.adapters import Bot, Event, Message
+from nonebot.adapters import Message
 from nonebot.consts import PREFIX_KEY
-from nonebot.exception import IgnoredException
-from nonebot.matcher import Matcher
-from nonebot.message import event_preprocessor
+from nonebot.matcher import current_bot, current_event, current_matcher
 from nonebot.plugin import PluginMetadata
-from nonebot.typing import T_State
 
 from adapters import event_info
 
@@ -20,7 +17,7 @@ from . import members
 from .audit import audit
 from .bots import port_for_group, remember, v11_platform
 from .config import ConfigError, LinliConfig, Section, register_section, store
-from .context import Context, Ctx
+from .context import Context, Ctx, context_of
 from .dedup import SeenMessages
 from .i18n import t
 from .identity import Household, Role, listed, parse_household
@@ -112,24 +109,6 @@ async def _stop() -> None:
     await close_database()
 
 
-@event_preprocessor
-async def _once_and_remember(bot: Bot, event: Event) -> None:
-    info = event_info(bot, event, v11_platform=v11_platform(bot))
-    if info is None:
-        return
-    if info.message_id and not _seen.first_time(info.self_id, info.message_id):
-        logger.debug(f"dropping replayed message {info.message_id}")
-        raise IgnoredException("duplicate message")
-    if info.group is not None:
-        remember(info.group, bot)
-        await members.seen(
-            info.group,
-            info.user,
-            info.display_name,
-            store.current.core.household_pattern,
-        )
-
-
 @job_handler("core.send_group")
 async def _send_group(payload: dict) -> None:
     """A message to post later: ``{"group": "qq:1", "text": "…"}``."""
@@ -143,9 +122,31 @@ router = on_message(priority=1, block=False)
 
 
 @router.handle()
-async def _route(matcher: Matcher, ctx: Ctx, state: T_State) -> None:
-    """Every feature's commands and free-text hooks (see routing.py)."""
-    if await ROUTER.route(ctx, state[PREFIX_KEY]):
+async def _route() -> None:
+    """Every message: once only, members remembered, then every feature's hooks
+    and commands (routing.py).
+
+    No parameters on purpose: NoneBot solves each handler parameter (and each
+    dependency's) in its own anyio task, a cost paid on every message.
+    """
+    matcher, bot, event = current_matcher.get(), current_bot.get(), current_event.get()
+    info = event_info(bot, event, v11_platform=v11_platform(bot))
+    if info is None:
+        return
+    if info.message_id and not _seen.first_time(info.self_id, info.message_id):
+        logger.debug(f"dropping replayed message {info.message_id}")
+        matcher.stop_propagation()
+        return
+    if info.group is not None:
+        remember(info.group, bot)
+        await members.seen(
+            info.group,
+            info.user,
+            info.display_name,
+            store.current.core.household_pattern,
+        )
+    ctx = context_of(bot, event, info)
+    if await ROUTER.route(ctx, matcher.state[PREFIX_KEY]):
         matcher.stop_propagation()
         await matcher.finish()
 

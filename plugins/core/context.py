@@ -88,13 +88,19 @@ class Context:
         return role
 
 
-async def get_context(bot: Bot, event: Event) -> Context:
-    info = event_info(bot, event, v11_platform=v11_platform(bot))
+def context_of(bot: Bot, event: Event, info: EventInfo | None = None) -> Context:
+    """The context of a message event; SkippedException if linli cannot read it."""
+    if info is None:
+        info = event_info(bot, event, v11_platform=v11_platform(bot))
     if info is None:
         raise SkippedException
     return Context(
         bot=bot, event=event, info=info, port=port_of(bot), config=store.current
     )
+
+
+async def get_context(bot: Bot, event: Event) -> Context:
+    return context_of(bot, event)
 
 
 Ctx = Annotated[Context, Depends(get_context)]
