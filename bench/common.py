@@ -113,6 +113,21 @@ class Process:
         await self.proc.stop()
 
 
+def resident_message(
+    n: int, *, members: int = 1000, groups: int = 1, texts: list[str] = ORDINARY
+) -> dict:
+    """The ``n``-th ordinary message of an estate: ``members`` residents, each
+    always in the same group with the same nickname, taking turns, and a
+    resident never says the same thing twice in a row (so no rule fires)."""
+    k = n % members
+    return {
+        "text": texts[(k + n // members) % len(texts)],
+        "group": 1000 + k % groups,
+        "user": 100000 + k,
+        "card": f"{1 + k % 9}-{1 + k % 3}-{101 + k % 30} 住户{k}",
+    }
+
+
 async def flood(
     onebot: OneBotV11,
     count: int,
@@ -123,19 +138,12 @@ async def flood(
     texts: list[str] = ORDINARY,
     start: int = 0,
 ) -> None:
-    """Send ``count`` ordinary group messages, then ``sentinel``; wait for its reply.
-
-    Traffic like a real estate's, so that no rule fires: ``members`` residents,
-    each always in the same group with the same nickname, taking turns, and a
-    resident never says the same thing twice in a row.
-    """
+    """Send ``count`` ordinary group messages (:func:`resident_message`), then
+    ``sentinel``; wait for its reply."""
     for n in range(start, start + count):
-        k = n % members
+        m = resident_message(n, members=members, groups=groups, texts=texts)
         await onebot.group_message(
-            texts[(k + n // members) % len(texts)],
-            group=1000 + k % groups,
-            user=100000 + k,
-            card=f"{1 + k % 9}-{1 + k % 3}-{101 + k % 30} 住户{k}",
+            m["text"], group=m["group"], user=m["user"], card=m["card"]
         )
     before = len(onebot.calls)
     await onebot.group_message(sentinel, group=1000, user=42)
@@ -200,6 +208,7 @@ __all__ = [
     "cpu_seconds",
     "flood",
     "machine",
+    "resident_message",
     "rss_mb",
     "text_of",
 ]

@@ -100,6 +100,8 @@ async def _start() -> None:
     _scheduler.start()
 
 
+# NoneBot runs shutdown hooks in reverse order of registration: core's, made
+# first, runs last, after the features' (faq writes its buffered counts)
 @driver.on_shutdown
 async def _stop() -> None:
     global _scheduler

@@ -2,7 +2,7 @@
 
 import re
 
-from nonebot import require
+from nonebot import get_driver, require
 from nonebot.adapters import Message
 from nonebot.plugin import PluginMetadata
 
@@ -25,6 +25,8 @@ from .service import Asked, Reply, faq  # noqa: E402
 
 register_models("faq", "plugins.faq")
 store.on_change(lambda _config: faq.forget_indexes())
+# the unanswered questions counted in memory are written before the database closes
+get_driver().on_shutdown(faq.flush_unanswered)
 
 __plugin_meta__ = PluginMetadata(
     name="faq",

@@ -8,6 +8,7 @@ in memory per process; entries and history are in the database.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from collections import deque
@@ -18,8 +19,10 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from nonebot import logger
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
+from tortoise.transactions import in_transaction
 
 from plugins.core import audit, compact
 
@@ -145,6 +148,9 @@ def _at(value: float | tuple[float, str | None]) -> float:
     return value[0] if isinstance(value, tuple) else value
 
 
+UNANSWERED_FLUSH_SECONDS = 5.0
+
+
 class Faq:
     def __init__(self, memory: Memory | None = None) -> None:
         self.memory = memory or Memory()
@@ -153,6 +159,11 @@ class Faq:
         self._checked = float("-inf")
         self._indexes: dict[int, tuple[FaqConfig, int, Index]] = {}
         self._calls = 0
+        # unanswered questions counted in memory, written in one transaction
+        # every UNANSWERED_FLUSH_SECONDS (not one write per chat message)
+        self._unanswered: dict[tuple[str, str], tuple[int, str, datetime]] = {}
+        self._flush: asyncio.TimerHandle | None = None
+        self._flushing: asyncio.Task | None = None
 
     # -- entries and their index -------------------------------------------
 
@@ -230,7 +241,7 @@ class Faq:
             return self._suggest(section, matches, asked)
 
         if question_like and section.record_unanswered:
-            await self.record_unanswered(asked.group, text, section)
+            self.record_unanswered(asked.group, text, section)
         if meaningful and any(
             (word := compact(w)) and word in whole for w in section.fault_words
         ):
@@ -324,23 +335,56 @@ class Faq:
 
     # -- questions nobody answered --------------------------------------------
 
-    async def record_unanswered(
+    def record_unanswered(
         self, group: str | None, text: str, section: FaqConfig
     ) -> None:
+        """Count a question nobody answered (written within a few seconds)."""
         whole = compact(text)
         key = mask(strip_fillers(whole, section.ignore_words) or whole)[:191]
         sample = mask(" ".join(text.split()))[:255]
-        where = group or ""
-        now = datetime.now(ZoneInfo("UTC"))
-        query = FaqUnanswered.filter(group=where, key=key)
-        if await query.update(count=F("count") + 1, last_at=now, sample=sample):
+        where = (group or "", key)
+        count = self._unanswered.get(where, (0, "", None))[0]
+        self._unanswered[where] = (count + 1, sample, datetime.now(ZoneInfo("UTC")))
+        if self._flush is None:
+            loop = asyncio.get_running_loop()
+            self._flush = loop.call_later(UNANSWERED_FLUSH_SECONDS, self._start_flush)
+
+    def _start_flush(self) -> None:
+        self._flush = None
+        self._flushing = asyncio.create_task(self.flush_unanswered())
+
+    async def flush_unanswered(self) -> None:
+        """Write the counted questions (at shutdown, before a listing, on a timer)."""
+        if self._flush is not None:
+            self._flush.cancel()
+            self._flush = None
+        pending, self._unanswered = self._unanswered, {}
+        if not pending:
             return
         try:
-            await FaqUnanswered.create(
-                group=where, key=key, sample=sample, count=1, last_at=now
-            )
+            async with in_transaction():
+                for (where, key), (count, sample, now) in pending.items():
+                    await self._add_unanswered(where, key, count, sample, now)
+        except Exception:
+            logger.exception("faq: could not write the unanswered questions")
+            for where_key, (count, sample, now) in pending.items():  # keep them
+                old = self._unanswered.get(where_key, (0, sample, now))[0]
+                self._unanswered[where_key] = (old + count, sample, now)
+
+    @staticmethod
+    async def _add_unanswered(
+        where: str, key: str, count: int, sample: str, now: datetime
+    ) -> None:
+        query = FaqUnanswered.filter(group=where, key=key)
+        if await query.update(count=F("count") + count, last_at=now, sample=sample):
+            return
+        try:
+            async with in_transaction():  # a savepoint: a lost race rolls back alone
+                await FaqUnanswered.create(
+                    group=where, key=key, sample=sample, count=count, last_at=now
+                )
         except IntegrityError:  # counted by another process at the same moment
-            await query.update(count=F("count") + 1, last_at=now, sample=sample)
+            await query.update(count=F("count") + count, last_at=now, sample=sample)
 
     async def unanswered(
         self, section: FaqConfig, *, group: str | None, limit: int = 10
@@ -350,6 +394,7 @@ class Faq:
         ``group`` None means every group. Questions that an entry now answers
         are left out.
         """
+        await self.flush_unanswered()
         since = datetime.now(ZoneInfo("UTC")) - timedelta(days=section.unanswered_days)
         query = FaqUnanswered.filter(last_at__gte=since)
         if group is not None:

@@ -247,6 +247,41 @@ async def test_unanswered_questions_are_counted_and_listed(clock) -> None:
     assert [s for s, _, _ in found] == ["我的电话138******78能登记吗？"]
 
 
+async def test_unanswered_counts_are_written_together_not_per_message(clock) -> None:
+    from plugins.faq.models import FaqUnanswered
+
+    faq, section = _faq(clock), default_section()
+    group = f"qq:{fresh_group()}"
+    asked = _asked("游泳池几点开门？", group=group)
+    for _ in range(3):
+        assert await faq.respond(section, asked) is None
+    assert not await FaqUnanswered.filter(group=group).exists()  # in memory so far
+    await faq.flush_unanswered()
+    row = await FaqUnanswered.get(group=group)
+    assert row.count == 3
+    # asked again after the write: added to the row, not replacing it
+    await faq.respond(section, _asked("游泳池几点开门？", group=group))
+    await faq.flush_unanswered()
+    assert (await FaqUnanswered.get(group=group)).count == 4
+
+
+async def test_unanswered_counts_flush_by_themselves(clock, monkeypatch) -> None:
+    import asyncio
+
+    from plugins.faq import service
+    from plugins.faq.models import FaqUnanswered
+
+    monkeypatch.setattr(service, "UNANSWERED_FLUSH_SECONDS", 0.01)
+    faq, section = _faq(clock), default_section()
+    group = f"qq:{fresh_group()}"
+    await faq.respond(section, _asked("游泳池几点开门？", group=group))
+    for _ in range(100):
+        await asyncio.sleep(0.02)
+        if await FaqUnanswered.filter(group=group).exists():
+            break
+    assert (await FaqUnanswered.get(group=group)).count == 1
+
+
 def test_helpers() -> None:
     from plugins.faq.entries import split_questions
     from plugins.faq.service import mask, parse_choice
