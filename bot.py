@@ -48,11 +48,27 @@ def redact(line: str) -> str:
     return _COLON_TAIL.sub(rf"\g<1>{HIDDEN}", line)
 
 
-def keep_message_text_out_of_logs() -> None:
+def router_chatter(record) -> bool:  # type: ignore[no-untyped-def]
+    """NoneBot's two INFO lines per message about core's router matcher ("Event
+    will be handled by …", "… running complete"): every message would log three."""
+    return (
+        record["function"] in ("_run_matcher", "simple_run")
+        and record["level"].name == "INFO"
+        and "module=plugins.core," in record["message"]
+    )
+
+
+def configure_logging(hide_text: bool) -> None:
     from nonebot.log import default_filter, default_format, logger, logger_id
 
     def message_filter(record) -> bool:  # type: ignore[no-untyped-def]
-        if record["function"] == "handle_event" and "[message." in record["message"]:
+        if router_chatter(record):
+            return False
+        if (
+            hide_text
+            and record["function"] == "handle_event"
+            and "[message." in record["message"]
+        ):
             record["message"] = redact(record["message"])
         return default_filter(record)
 
@@ -92,8 +108,7 @@ def init_options(console: bool = False) -> dict[str, object]:
 def main(argv: list[str]) -> int:
     console = "--console" in argv
     nonebot.init(**init_options(console))
-    if os.environ.get("LINLI_LOG_MESSAGES") != "1":
-        keep_message_text_out_of_logs()
+    configure_logging(hide_text=os.environ.get("LINLI_LOG_MESSAGES") != "1")
     driver = nonebot.get_driver()
     # NoneBot keeps undeclared .env keys in its config, not in os.environ: make
     # LINLI_* from a .env file visible to linli's settings (environment wins).

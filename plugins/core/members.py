@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections import OrderedDict
-
-from tortoise.exceptions import IntegrityError
 
 from .identity import parse_household
 from .models import KnownMember
@@ -26,15 +23,17 @@ async def seen(group: str, user: str, display_name: str, pattern: str) -> None:
     _known[key] = value
     if len(_known) > _CACHE_SIZE:
         _known.popitem(last=False)
-    updated = await KnownMember.filter(group=group, user=user).update(
-        display_name=display_name, household=value[1]
-    )
-    if not updated:
-        # another process may have recorded them first
-        with contextlib.suppress(IntegrityError):
-            await KnownMember.create(
+    # one statement, new member or changed name (and safe against another
+    # process recording them at the same moment)
+    await KnownMember.bulk_create(
+        [
+            KnownMember(
                 group=group, user=user, display_name=display_name, household=value[1]
             )
+        ],
+        on_conflict=["group", "user"],
+        update_fields=["display_name", "household", "last_seen"],
+    )
 
 
 def forget_cache() -> None:

@@ -157,6 +157,7 @@ class Faq:
         self._rows: list | None = None
         self._revision = -1
         self._checked = float("-inf")
+        self._refreshing = asyncio.Lock()
         self._indexes: dict[int, tuple[FaqConfig, int, Index]] = {}
         self._calls = 0
         # unanswered questions counted in memory, written in one transaction
@@ -175,14 +176,20 @@ class Faq:
         """The config was reloaded: build the indexes again from the new one."""
         self._indexes.clear()
 
+    def _stale(self, now: float, section: FaqConfig) -> bool:
+        return self._rows is None or now - self._checked >= section.refresh_seconds
+
     async def index_for(self, section: FaqConfig) -> Index:
         now = self.memory.clock()
-        if self._rows is None or now - self._checked >= section.refresh_seconds:
-            latest = await entries.revision()
-            self._checked = now
-            if self._rows is None or latest != self._revision:
-                self._rows = await entries.load_rows()
-                self._revision = latest
+        if self._stale(now, section):
+            # one look at the database for all the messages arriving meanwhile
+            async with self._refreshing:
+                if self._stale(now, section):
+                    latest = await entries.revision()
+                    if self._rows is None or latest != self._revision:
+                        self._rows = await entries.load_rows()
+                        self._revision = latest
+                    self._checked = now
         cached = self._indexes.get(id(section))
         if cached and cached[0] is section and cached[1] == self._revision:
             return cached[2]

@@ -312,12 +312,10 @@ def log_failure(future: asyncio.Future) -> None:
 
 
 async def join_free_text(
-    ctx: Context, pasted: Pasted | None, plain: PlainJoin | None
+    ctx: Context, sheets: list[Sheet], pasted: Pasted | None, plain: PlainJoin | None
 ) -> str | None:
-    """``+1`` / ``接龙 3-201 2人`` / a pasted list, when a sheet is open here."""
-    sheets = await service.open_sheets(ctx.group or "")
-    if not sheets:
-        return None  # closed meanwhile
+    """``+1`` / ``接龙 3-201 2人`` / a pasted list, to the ``sheets`` open here
+    (one that closed meanwhile refuses the join in its transaction)."""
     try:
         if pasted is not None:
             sheet = _sheet_for_paste(sheets, pasted.title)

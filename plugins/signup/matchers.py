@@ -69,9 +69,10 @@ async def _free_text(ctx: Context) -> bool:
     plain = None if pasted else parse_plain(info.text, cfg.max_count)
     if pasted is None and plain is None:
         return False
-    if not await Sheet.exists(group=info.group, status=OPEN):
+    sheets = await service.open_sheets(info.group)
+    if not sheets:
         return False  # not ours: other features see the message
-    reply = await join_free_text(ctx, pasted, plain)
+    reply = await join_free_text(ctx, sheets, pasted, plain)
     if reply:
         await ctx.finish(reply)
     return True
@@ -133,7 +134,7 @@ async def _post_job(payload: dict) -> None:
     if sheet.status == CLOSED and not sheet.final_posted:
         return  # the close job posts the final list
     port_for_group(sheet.group)
-    view = await service.view(sheet.id)
+    view = await service.view(sheet, reload=False)  # just read above
     posted = send_queue().send_group(
         sheet.group, render_sheet(view, job_style(sheet.group))
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from tortoise import timezone
 from tortoise.exceptions import IntegrityError
@@ -220,10 +220,13 @@ class Ambiguous(SignupError):
         self.sheets = sheets
 
 
-async def view(sheet: Sheet | int) -> View:
-    sheet_id = sheet if isinstance(sheet, int) else sheet.id
-    fresh = await Sheet.get(id=sheet_id)
-    entries = await Entry.filter(sheet_id=sheet_id).order_by("rank", "id")
+async def view(sheet: Sheet | int, *, reload: bool = True) -> View:
+    """The sheet (read again unless ``reload=False``) and its entries in list order."""
+    if isinstance(sheet, int) or reload:
+        fresh = await Sheet.get(id=sheet if isinstance(sheet, int) else sheet.id)
+    else:
+        fresh = sheet
+    entries = await Entry.filter(sheet_id=fresh.id).order_by("rank", "id")
     return View(fresh, display_order(entries))
 
 
@@ -288,6 +291,15 @@ async def join(
     raise AssertionError("unreachable")
 
 
+class _Row(NamedTuple):
+    id: int
+    user: str
+    slot: str
+    status: str
+    count: int
+    name: str
+
+
 async def _join_once(
     sheet_id: int,
     member: Member,
@@ -309,10 +321,16 @@ async def _join_once(
             if sheet.per_household and household
             else f"u:{member.user}"
         )
-        entries = await Entry.filter(sheet_id=sheet.id).order_by("rank", "id")
-        mine = next((e for e in entries if e.user == member.user), None)
-        holder = next((e for e in entries if e.slot == slot), None)
-        if holder is not None and holder is not mine:
+        # plain rows, not models: a long list is read on every join
+        rows = [
+            _Row(*row)
+            for row in await Entry.filter(sheet_id=sheet.id).values_list(
+                "id", "user", "slot", "status", "count", "name"
+            )
+        ]
+        mine_row = next((r for r in rows if r.user == member.user), None)
+        holder = next((r for r in rows if r.slot == slot), None)
+        if holder is not None and holder is not mine_row:
             raise SignupError("signup.error.household_taken", name=holder.name)
         values = {
             "display_name": member.display_name,
@@ -323,27 +341,29 @@ async def _join_once(
             "values": data.values,
             "note": data.rest,
         }
-        if mine is not None:
-            if mine.status == IN and sheet.capacity is not None:
-                others = sum(e.count for e in entries if e.status == IN) - mine.count
+        if mine_row is not None:
+            if mine_row.status == IN and sheet.capacity is not None:
+                others = sum(r.count for r in rows if r.status == IN) - mine_row.count
                 if others + count > sheet.capacity:
                     raise SignupError(
                         "signup.error.no_room", left=max(sheet.capacity - others, 0)
                     )
+            entries = await Entry.filter(sheet_id=sheet.id).order_by("rank", "id")
+            mine = next(e for e in entries if e.id == mine_row.id)
             mine.update_from_dict(values)
             await mine.save()
             promoted = await _promote(sheet, entries)
             await _bump(sheet)
             return Change(sheet, mine, created=False, promoted=promoted)
-        if len(entries) >= max_entries:
+        if len(rows) >= max_entries:
             raise SignupError("signup.error.max_entries", limit=max_entries)
         if sheet.lottery:
             status = APPLIED
         elif sheet.capacity is None:
             status = IN
         else:
-            used = sum(e.count for e in entries if e.status == IN)
-            queued = any(e.status == WAITLIST for e in entries)
+            used = sum(r.count for r in rows if r.status == IN)
+            queued = any(r.status == WAITLIST for r in rows)
             status = WAITLIST if queued or used + count > sheet.capacity else IN
         entry = await Entry.create(
             sheet_id=sheet.id, user=member.user, status=status, **values

@@ -82,9 +82,14 @@ def ladder(ticket: Ticket, esc: EscalationConfig, cal: Calendar) -> list[Step]:
 
 async def arm(env: Env, ticket: Ticket, now: datetime) -> Step | None:
     """Replace the ticket's pending ladder job by the next step after ``now``."""
-    await cancel(job_key(ticket.id, ticket.sla_seq))
-    await Ticket.filter(id=ticket.id).update(sla_seq=F("sla_seq") + 1, sla_mark=now)
-    await ticket.refresh_from_db(fields=["sla_seq", "sla_mark"])
+    if ticket.sla_seq == 0 and ticket.sla_mark is None:
+        # a new ticket: no job to cancel, and nobody else has its row yet
+        await Ticket.filter(id=ticket.id, sla_seq=0).update(sla_seq=1, sla_mark=now)
+        ticket.sla_seq, ticket.sla_mark = 1, now
+    else:
+        await cancel(job_key(ticket.id, ticket.sla_seq))
+        await Ticket.filter(id=ticket.id).update(sla_seq=F("sla_seq") + 1, sla_mark=now)
+        await ticket.refresh_from_db(fields=["sla_seq", "sla_mark"])
     cfg = env.section(ticket.group)
     cal = env.calendar(ticket.hours, ticket.group)
     upcoming = [s for s in ladder(ticket, cfg.escalation, cal) if s.at > now]
