@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo
 from nonebot import logger
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from plugins.core import audit, compact
 
@@ -368,15 +367,15 @@ class Faq:
         pending, self._unanswered = self._unanswered, {}
         if not pending:
             return
-        try:
-            async with in_transaction():
-                for (where, key), (count, sample, now) in pending.items():
-                    await self._add_unanswered(where, key, count, sample, now)
-        except Exception:
-            logger.exception("faq: could not write the unanswered questions")
-            for where_key, (count, sample, now) in pending.items():  # keep them
+        # one short statement at a time, not one long transaction: the
+        # residents' commands share the database connection meanwhile
+        for where_key, (count, sample, now) in pending.items():
+            try:
+                await self._add_unanswered(*where_key, count, sample, now)
+            except Exception:
+                logger.exception("faq: could not write an unanswered question")
                 old = self._unanswered.get(where_key, (0, sample, now))[0]
-                self._unanswered[where_key] = (old + count, sample, now)
+                self._unanswered[where_key] = (old + count, sample, now)  # kept
 
     @staticmethod
     async def _add_unanswered(
@@ -386,10 +385,9 @@ class Faq:
         if await query.update(count=F("count") + count, last_at=now, sample=sample):
             return
         try:
-            async with in_transaction():  # a savepoint: a lost race rolls back alone
-                await FaqUnanswered.create(
-                    group=where, key=key, sample=sample, count=count, last_at=now
-                )
+            await FaqUnanswered.create(
+                group=where, key=key, sample=sample, count=count, last_at=now
+            )
         except IntegrityError:  # counted by another process at the same moment
             await query.update(count=F("count") + count, last_at=now, sample=sample)
 

@@ -6,7 +6,7 @@ the sub-commands of /接龙 are in commands.py.
 
 from __future__ import annotations
 
-from nonebot import logger, require
+from nonebot import get_driver, logger, require
 from nonebot.adapters import Message
 from nonebot.plugin import PluginMetadata
 
@@ -81,6 +81,13 @@ async def _free_text(ctx: Context) -> bool:
 # --------------------------------------------------------------------------
 # durable jobs: the deadline, the reminder, the coalesced re-post
 # --------------------------------------------------------------------------
+
+
+@get_driver().on_startup
+async def _repost_after_a_crash() -> None:
+    """Runs after core's start (the database is open): lists left unposted."""
+    if count := await service.repost_unposted():
+        logger.info(f"signup: {count} sheet(s) changed before a restart, re-posting")
 
 
 def job_style(group: str) -> Style:

@@ -164,6 +164,17 @@ def remind_key(sheet_id: int) -> str:
     return f"signup:remind:{sheet_id}"
 
 
+async def repost_unposted() -> int:
+    """Request the re-post of open sheets changed since their last list (a
+    crash can come between a join and its re-post request); returns how many."""
+    count = 0
+    for sheet in await Sheet.filter(status=OPEN):
+        if sheet.version > sheet.posted_version:
+            await request_repost(sheet.id, 0)
+            count += 1
+    return count
+
+
 def post_keys(sheet_id: int) -> list[str]:
     return [f"signup:post:{sheet_id}", f"signup:post:{sheet_id}:again"]
 

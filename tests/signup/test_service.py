@@ -194,6 +194,22 @@ async def test_lottery_draw_is_recorded_and_reproducible() -> None:
     ] + expected.waitlist
 
 
+async def test_a_list_changed_before_a_crash_is_reposted_at_start() -> None:
+    from plugins.core.models import Job
+    from plugins.signup.models import Sheet
+    from plugins.signup.service import post_keys, repost_unposted
+
+    sheet = await make_sheet()
+    posted = await make_sheet()
+    # joined, then the process died before asking for the re-post
+    await Sheet.filter(id=sheet.id).update(version=5, posted_version=3)
+    await Sheet.filter(id=posted.id).update(version=4, posted_version=4)
+    await Job.filter(key__in=post_keys(sheet.id)).delete()
+    assert await repost_unposted() >= 1
+    assert await Job.filter(key__in=post_keys(sheet.id), status="pending").exists()
+    assert not await Job.filter(key__in=post_keys(posted.id)).exists()
+
+
 async def test_reposts_are_coalesced_into_one_pending_job() -> None:
     from plugins.core.models import Job
     from plugins.signup.service import post_keys, request_repost
