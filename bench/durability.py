@@ -77,7 +77,9 @@ async def _send_all(
             if first:
                 await asyncio.wait_for(onebot.ws.wait_closed(), 300)
             else:
-                await _quiet(onebot, seconds=5)
+                # longer than the scheduler's first retry (10 s): the re-post
+                # asked for at start ran before this connection was up
+                await _quiet(onebot, seconds=15)
     return n
 
 

@@ -71,7 +71,8 @@ def main() -> None:
         "- command: `python bench/run_all.py" + (" --quick`" if args.quick else "`"),
         "",
         "Every figure is measured against a baseline in the same run: absolute",
-        "times on a shared machine drift, ratios much less.",
+        "times on a shared machine drift, ratios much less. Where the time and",
+        "memory go, and the before/after of each fix: bench/FINDINGS.md.",
         "",
     ]
     for title, script, full, quick in BENCHES:
