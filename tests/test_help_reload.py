@@ -135,3 +135,20 @@ async def test_reload_by_staff_group_admin_keeps_last_good_config(
         assert store.current.core.scheduler.poll_seconds == 0.3
     finally:
         store.load(good_path)
+
+
+async def test_a_database_hiccup_in_the_bookkeeping_still_answers(
+    app: App, monkeypatch
+) -> None:
+    from plugins.core import members
+
+    async def broken(*args, **kwargs) -> None:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(members, "seen", broken)
+    async with app.test_matcher() as ctx:
+        bot = _bot(ctx)
+        event = group_message("/help", message_id=778001)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, _help_text("zh-CN"), result=None)
+        ctx.should_finished()

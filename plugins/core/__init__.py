@@ -141,12 +141,15 @@ async def _route() -> None:
         return
     if info.group is not None:
         remember(info.group, bot)
-        await members.seen(
-            info.group,
-            info.user,
-            info.display_name,
-            store.current.core.household_pattern,
-        )
+        try:  # bookkeeping: a database hiccup must not cost the resident an answer
+            await members.seen(
+                info.group,
+                info.user,
+                info.display_name,
+                store.current.core.household_pattern,
+            )
+        except Exception:
+            logger.exception(f"could not record member {info.user} of {info.group}")
     ctx = context_of(bot, event, info)
     if await ROUTER.route(ctx, matcher.state[PREFIX_KEY]):
         matcher.stop_propagation()
