@@ -13,6 +13,8 @@ from contextlib import asynccontextmanager
 
 from nonebug import App
 
+from tests.events import SELF_ID
+
 
 def router():
     """Core's message matcher (every feature's commands and hooks run in it)."""
@@ -30,3 +32,21 @@ async def routed(app: App, *plugins: str) -> AsyncIterator:
     with ROUTER.only(*plugins):
         async with app.test_matcher(router()) as ctx:
             yield ctx
+
+
+async def handled(app: App, event, plugin: str) -> bool:
+    """Whether ``plugin``'s commands and hooks take ``event`` (a hook that
+    returns False leaves the message to the later features)."""
+    import nonebot
+    from nonebot.adapters.onebot.v11 import Adapter, Bot
+
+    from plugins.core.context import get_context
+    from plugins.core.routing import ROUTER
+
+    async with app.test_api() as ctx:
+        bot = ctx.create_bot(
+            base=Bot, adapter=nonebot.get_adapter(Adapter), self_id=SELF_ID
+        )
+        context = await get_context(bot, event)
+        with ROUTER.only(plugin):
+            return await ROUTER.route(context, {})

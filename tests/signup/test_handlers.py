@@ -9,7 +9,7 @@ from nonebot.adapters.onebot.v11 import Adapter, Bot
 from nonebug import App
 
 from tests.events import SELF_ID, group_message
-from tests.routing import routed, router
+from tests.routing import handled, routed, router
 from tests.signup.util import FakeQueue
 
 _groups = itertools.count(81001)
@@ -21,18 +21,6 @@ def _bot(ctx) -> Bot:
     return ctx.create_bot(
         base=Bot, adapter=nonebot.get_adapter(Adapter), self_id=SELF_ID
     )
-
-
-async def _handled(app: App, event) -> bool:
-    """Whether the signup plugin's commands and hooks take ``event`` (a hook
-    that returns False leaves the message to the later features)."""
-    from plugins.core.context import get_context
-    from plugins.core.routing import ROUTER
-
-    async with app.test_api() as ctx:
-        context = await get_context(_bot(ctx), event)
-        with ROUTER.only("signup"):
-            return await ROUTER.route(context, {})
 
 
 @pytest.fixture
@@ -161,7 +149,7 @@ async def test_plain_text_without_an_open_sheet_is_left_alone(app: App) -> None:
         bot = _bot(ctx)
         ctx.receive_event(bot, group_message("+1", group=group, user=1))
     # not handled, so the later features see it
-    assert not await _handled(app, group_message("+1", group=group, user=1))
+    assert not await handled(app, group_message("+1", group=group, user=1), "signup")
 
 
 async def test_paste_join_takes_the_new_last_line(app: App) -> None:

@@ -7,7 +7,7 @@ from nonebot.adapters.onebot.v11 import Adapter, Bot
 from nonebug import App
 
 from tests.events import SELF_ID, group_message, private_message
-from tests.routing import routed, router
+from tests.routing import handled, routed, router
 from tests.vote.util import Capture, FakeQueue, new_group_id
 
 
@@ -17,18 +17,6 @@ def _bot(ctx) -> Bot:
     return ctx.create_bot(
         base=Bot, adapter=nonebot.get_adapter(Adapter), self_id=SELF_ID
     )
-
-
-async def _handled(app: App, event) -> bool:
-    """Whether the vote plugin's commands and hooks take ``event`` (a hook
-    that returns False leaves the message to the later features)."""
-    from plugins.core.context import get_context
-    from plugins.core.routing import ROUTER
-
-    async with app.test_api() as ctx:
-        context = await get_context(_bot(ctx), event)
-        with ROUTER.only("vote"):
-            return await ROUTER.route(context, {})
 
 
 @pytest.fixture
@@ -136,7 +124,7 @@ async def test_usage_for_malformed_commands(app: App) -> None:
 async def test_bare_numbers_only_with_exactly_one_open_vote(app: App) -> None:
     g = new_group_id()
     admin = {"group": g, "user": 500, "role": "admin"}
-    assert not await _handled(app, group_message("1", group=g))  # no vote open
+    assert not await handled(app, group_message("1", group=g), "vote")  # no vote open
     await _say(
         app,
         group_message("/投票 一 A B", **admin),
@@ -144,8 +132,8 @@ async def test_bare_numbers_only_with_exactly_one_open_vote(app: App) -> None:
         "直接回复选项号即可投票，例如：1",
     )
     # not an option of the open vote
-    assert not await _handled(app, group_message("3", group=g))
-    assert not await _handled(app, group_message("2楼漏水", group=g))
+    assert not await handled(app, group_message("3", group=g), "vote")
+    assert not await handled(app, group_message("2楼漏水", group=g), "vote")
     await _say(
         app,
         group_message("/投票 二 C D", **admin),
@@ -153,7 +141,7 @@ async def test_bare_numbers_only_with_exactly_one_open_vote(app: App) -> None:
         "投票请发送：/投票 2 选项号",
     )
     # two votes open: a bare number is ambiguous
-    assert not await _handled(app, group_message("1", group=g))
+    assert not await handled(app, group_message("1", group=g), "vote")
     await _say(
         app,
         group_message("/投票 撤回", group=g),
