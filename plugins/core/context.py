@@ -13,7 +13,7 @@ from nonebot.adapters import Bot, Event
 from nonebot.exception import FinishedException, SkippedException
 from nonebot.params import Depends
 
-from adapters import EventInfo, Port, event_info
+from adapters import EventInfo, Port, event_info, qualify
 
 from .bots import port_of, v11_platform
 from .config import GroupProfile, LinliConfig, store
@@ -50,6 +50,12 @@ class Context:
     @property
     def locale(self) -> str:
         return self.config.locale_of(self.group)
+
+    @property
+    def mentioned(self) -> list[str]:
+        """The members @-mentioned in the message, the bot itself left out."""
+        me = qualify(self.info.platform, self.info.self_id)
+        return [user for user in self.info.mentions if user != me]
 
     @property
     def household(self) -> Household | None:

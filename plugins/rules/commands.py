@@ -37,8 +37,7 @@ class Target:
 
 def parse_target(ctx: Context, text: str) -> Target:
     """The member named by an @mention (or a bare id), and the rest of the text."""
-    me = qualify(ctx.info.platform, ctx.info.self_id)
-    mentioned = [u for u in ctx.info.mentions if u != me]
+    mentioned = ctx.mentioned
     text = text.strip()
     if mentioned:
         return Target(mentioned[0], text)

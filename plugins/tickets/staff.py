@@ -49,8 +49,7 @@ async def _dispatch(ctx: Context, args: Message) -> None:
     actor, n, rest = await _staff_args(
         ctx, args, "tickets.usage.dispatch", need_text=False
     )
-    mentioned = [m for m in ctx.info.mentions if m != f"{ctx.info.platform}:"
-                 f"{ctx.info.self_id}"]  # fmt: skip
+    mentioned = ctx.mentioned
     worker = mentioned[0] if mentioned else None
     if worker is not None:
         name = await name_of(ctx.group, worker)
