@@ -187,38 +187,3 @@ async def test_every_feature_registers_on_the_router_not_as_matchers(app) -> Non
     names = {name for c in ROUTER.commands() for name in c.names}
     for expected in ("help", "群规", "问答", "接龙", "投票", "报修", "接单", "通知"):
         assert expected in names
-
-
-async def test_in_flight_bounds_the_messages_worked_on_at_once_in_order() -> None:
-    import asyncio
-
-    from plugins.core.routing import InFlight
-
-    gate = InFlight(2)
-    busy, most, started = 0, 0, []
-
-    async def message(n: int) -> None:
-        nonlocal busy, most
-        async with gate.slot():
-            started.append(n)
-            busy += 1
-            most = max(most, busy)
-            await asyncio.sleep(0.01)
-            busy -= 1
-
-    await asyncio.gather(*(message(n) for n in range(7)))
-    assert most == 2
-    assert started == list(range(7))  # first come, first worked on
-
-
-def test_the_bound_is_a_deployment_setting(monkeypatch) -> None:
-    from plugins.core.settings import load_settings
-
-    monkeypatch.delenv("LINLI_MESSAGES_IN_FLIGHT", raising=False)
-    assert load_settings().messages_in_flight == 32
-    monkeypatch.setenv("LINLI_MESSAGES_IN_FLIGHT", "4")
-    assert load_settings().messages_in_flight == 4
-    for bad in ("0", "many", "-3"):
-        monkeypatch.setenv("LINLI_MESSAGES_IN_FLIGHT", bad)
-        with pytest.raises(ValueError, match="LINLI_MESSAGES_IN_FLIGHT"):
-            load_settings()

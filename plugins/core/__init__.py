@@ -6,13 +6,12 @@ Every feature starts with ``require("plugins.core")`` and imports from here.
 from __future__ import annotations
 
 from nonebot import get_driver, get_loaded_plugins, logger, on_message
-from nonebot.adapters import Bot, Event, Message
+from nonebot.adapters import Message
 from nonebot.consts import PREFIX_KEY
 from nonebot.matcher import current_bot, current_event, current_matcher
 from nonebot.plugin import PluginMetadata
 
 from adapters import event_info
-from adapters.port import EventInfo
 
 from . import members
 from .audit import audit
@@ -24,7 +23,7 @@ from .i18n import t
 from .identity import Household, Role, listed, parse_household
 from .normalize import compact, normalize
 from .permissions import can_reload
-from .routing import IN_FLIGHT, ROUTER, command, hook
+from .routing import ROUTER, command, hook
 from .scheduler import Scheduler, cancel, job_handler, schedule
 from .sendqueue import SendQueue
 from .settings import load_settings
@@ -90,7 +89,6 @@ async def _start() -> None:
         store.load(settings.config_path)
     core = store.current.core
     await open_database(settings.database_url)
-    IN_FLIGHT.limit = settings.messages_in_flight
     _queue = SendQueue(core.send)
     store.on_change(lambda config: setattr(_queue, "config", config.core.send))
     _scheduler = Scheduler(
@@ -127,8 +125,8 @@ router = on_message(priority=1, block=False)
 
 @router.handle()
 async def _route() -> None:
-    """Every message: once only, then (at most ``IN_FLIGHT.limit`` at once)
-    members remembered and every feature's hooks and commands (routing.py).
+    """Every message: once only, members remembered, then every feature's hooks
+    and commands (routing.py).
 
     No parameters on purpose: NoneBot solves each handler parameter (and each
     dependency's) in its own anyio task, a cost paid on every message.
@@ -141,13 +139,6 @@ async def _route() -> None:
         logger.debug(f"dropping replayed message {info.message_id}")
         matcher.stop_propagation()
         return
-    async with IN_FLIGHT.slot():
-        if await _work_on(bot, event, info):
-            matcher.stop_propagation()
-            await matcher.finish()
-
-
-async def _work_on(bot: Bot, event: Event, info: EventInfo) -> bool:
     if info.group is not None:
         remember(info.group, bot)
         try:  # bookkeeping: a database hiccup must not cost the resident an answer
@@ -160,7 +151,9 @@ async def _work_on(bot: Bot, event: Event, info: EventInfo) -> bool:
         except Exception:
             logger.exception(f"could not record member {info.user} of {info.group}")
     ctx = context_of(bot, event, info)
-    return await ROUTER.route(ctx, current_matcher.get().state[PREFIX_KEY])
+    if await ROUTER.route(ctx, matcher.state[PREFIX_KEY]):
+        matcher.stop_propagation()
+        await matcher.finish()
 
 
 def _help_lines(ctx: Context) -> list[str]:

@@ -14,19 +14,12 @@ runs them in order:
 A hook returns ``True`` when it handled the message, which ends the routing
 (and NoneBot's propagation); a command always ends it. ``ctx.finish`` (or any
 ``FinishedException``) ends a handler early.
-
-:class:`InFlight` bounds how many messages are worked on at once. NoneBot
-starts a task for every event as it arrives; without a bound a burst (a OneBot
-implementation catching up, a busy evening) is worked on all at once: every
-message holds ~25 KB of NoneBot and database state until the last is done, the
-process keeps that high-water mark, and the first answer comes at the end.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 
 from nonebot import logger
@@ -166,24 +159,6 @@ class Router:
             return False
 
 
-class InFlight:
-    """At most ``limit`` messages worked on at once; the others wait, in order."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._slots: asyncio.Semaphore | None = None
-
-    @contextlib.asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        loop = asyncio.get_running_loop()
-        if self._slots is None or self._loop is not loop:  # a semaphore has one loop
-            self._loop, self._slots = loop, asyncio.Semaphore(self.limit)
-        async with self._slots:
-            yield
-
-
 ROUTER = Router()
-IN_FLIGHT = InFlight(32)
 command = ROUTER.command
 hook = ROUTER.hook

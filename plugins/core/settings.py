@@ -18,7 +18,6 @@ class Settings:
     data_dir: Path
     database_url: str
     locales_dir: Path
-    messages_in_flight: int
 
 
 def _resolve(path: str) -> Path:
@@ -34,15 +33,9 @@ def load_settings() -> Settings:
         url = f"sqlite://{data_dir / 'linli.sqlite3'}"
     if url.startswith("postgresql://"):
         url = "postgres://" + url.removeprefix("postgresql://")
-    in_flight = os.environ.get("LINLI_MESSAGES_IN_FLIGHT", "").strip() or "32"
-    if not in_flight.isdigit() or int(in_flight) < 1:
-        raise ValueError(
-            f"LINLI_MESSAGES_IN_FLIGHT must be a whole number ≥ 1, not {in_flight!r}"
-        )
     return Settings(
         config_path=config_path,
         data_dir=data_dir,
         database_url=url,
         locales_dir=PROJECT_ROOT / "locales",
-        messages_in_flight=int(in_flight),
     )
