@@ -4,7 +4,6 @@ event (``Ctx``), the parsers, the service and the texts.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 from datetime import datetime
@@ -17,7 +16,7 @@ from plugins.core import Role, audit, compact, send_queue
 from plugins.core.context import Context
 from plugins.core.settings import load_settings
 
-from . import service
+from . import posting, service
 from .config import SignupConfig
 from .export import export, xlsx_available
 from .models import OPEN, Entry, Sheet
@@ -134,7 +133,7 @@ async def _create(ctx: Context, command: Command) -> str:
         remind_before=cfg.remind_delta,
     )
     view = await service.view(sheet)
-    await service.mark_posted(sheet.id, view.sheet.version)
+    await posting.posted(sheet.id, view.sheet.version)
     return render_sheet(view, style(ctx))
 
 
@@ -193,7 +192,7 @@ async def _close(ctx: Context, command: Command) -> str:
     if not closed.now:
         return ctx.t("signup.error.closed", title=sheet.title)
     view = await service.view(sheet)
-    await service.mark_posted(sheet.id, view.sheet.version, final=True)
+    await posting.posted(sheet.id, view.sheet.version, final=True)
     return render_sheet(view, style(ctx))
 
 
@@ -296,19 +295,14 @@ async def join_sheet(
 
 
 async def after_change(ctx: Context, change: service.Change) -> None:
-    """Re-post the list (coalesced) and tell the promoted, with a mention."""
+    """Re-post the list (at most once per ``repost_seconds``) and tell the
+    promoted, with a mention."""
     group = change.sheet.group
-    await service.request_repost(change.sheet.id, config(ctx).repost_seconds)
+    await posting.changed(change.sheet, config(ctx).repost_seconds)
     for entry in change.promoted:
         text = ctx.t("signup.promoted", title=change.sheet.title)
         sent = send_queue().send_group(group, text, mention=entry.user)
-        sent.add_done_callback(log_failure)
-
-
-def log_failure(future: asyncio.Future) -> None:
-    """A done-callback for queued sends that nobody awaits."""
-    if not future.cancelled() and future.exception() is not None:
-        logger.warning(f"signup: a message was not delivered: {future.exception()}")
+        sent.add_done_callback(posting.log_failure)
 
 
 async def join_free_text(

@@ -19,15 +19,14 @@ from plugins.core import (  # noqa: E402
     port_for_group,
     register_models,
     send_queue,
-    store,
 )
 
-from . import service  # noqa: E402
-from .commands import dispatch, join_free_text, log_failure  # noqa: E402
+from . import posting, service  # noqa: E402
+from .commands import dispatch, join_free_text  # noqa: E402
 from .config import SignupConfig  # noqa: E402  (registers the section)
-from .models import CLOSED, OPEN, Sheet  # noqa: E402
+from .models import OPEN, Sheet  # noqa: E402
 from .parsing import parse_pasted, parse_plain  # noqa: E402
-from .render import Style, render_remind, render_sheet  # noqa: E402
+from .render import render_remind, render_sheet  # noqa: E402
 
 register_models("signup", "plugins.signup")
 
@@ -90,18 +89,6 @@ async def _repost_after_a_crash() -> None:
         logger.info(f"signup: {count} sheet(s) changed before a restart, re-posting")
 
 
-def job_style(group: str) -> Style:
-    config = store.current
-    cfg: SignupConfig = config.section("signup", group)  # type: ignore[assignment]
-    return Style(
-        locale=config.locale_of(group),
-        timezone=config.core.timezone,
-        count_units=cfg.count_fields,
-        private_fields=tuple(cfg.private_fields),
-        max_lines=cfg.max_lines,
-    )
-
-
 @job_handler("signup.close")
 async def _close_job(payload: dict) -> None:
     """At the deadline: close (drawing lots if so set) and post the final list."""
@@ -114,9 +101,9 @@ async def _close_job(payload: dict) -> None:
     port_for_group(sheet.group)  # no bot online: fail now, the job retries
     view = await service.view(sheet.id)
     await send_queue().send_group(
-        sheet.group, render_sheet(view, job_style(sheet.group))
+        sheet.group, render_sheet(view, posting.style_for(sheet.group))
     )
-    await service.mark_posted(sheet.id, view.sheet.version, final=True)
+    await posting.posted(sheet.id, view.sheet.version, final=True)
     logger.info(f"signup: sheet {sheet.id} ({sheet.group} #{sheet.number}) closed")
 
 
@@ -128,22 +115,11 @@ async def _remind_job(payload: dict) -> None:
     port_for_group(sheet.group)
     view = await service.view(sheet.id)
     await send_queue().send_group(
-        sheet.group, render_remind(view, job_style(sheet.group))
+        sheet.group, render_remind(view, posting.style_for(sheet.group))
     )
 
 
 @job_handler("signup.post")
 async def _post_job(payload: dict) -> None:
     """The coalesced re-post: one message for all changes since the last one."""
-    sheet = await Sheet.get_or_none(id=payload["id"])
-    if sheet is None or sheet.version <= sheet.posted_version:
-        return
-    if sheet.status == CLOSED and not sheet.final_posted:
-        return  # the close job posts the final list
-    port_for_group(sheet.group)
-    view = await service.view(sheet, reload=False)  # just read above
-    posted = send_queue().send_group(
-        sheet.group, render_sheet(view, job_style(sheet.group))
-    )
-    posted.add_done_callback(log_failure)
-    await service.mark_posted(sheet.id, view.sheet.version)
+    await posting.post_if_behind(payload["id"])

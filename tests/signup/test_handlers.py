@@ -25,10 +25,11 @@ def _bot(ctx) -> Bot:
 
 @pytest.fixture
 def queue(monkeypatch: pytest.MonkeyPatch) -> FakeQueue:
-    from plugins.signup import commands
+    from plugins.signup import commands, posting
 
     fake = FakeQueue()
-    monkeypatch.setattr(commands, "send_queue", lambda: fake)
+    for module in (commands, posting):
+        monkeypatch.setattr(module, "send_queue", lambda: fake)
     return fake
 
 

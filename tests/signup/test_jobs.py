@@ -9,11 +9,12 @@ from tests.signup.util import FakeQueue, entry, make_sheet, member, soon
 
 @pytest.fixture
 def queue(monkeypatch: pytest.MonkeyPatch) -> FakeQueue:
-    from plugins.signup import matchers
+    from plugins.signup import matchers, posting
 
     fake = FakeQueue()
-    monkeypatch.setattr(matchers, "send_queue", lambda: fake)
-    monkeypatch.setattr(matchers, "port_for_group", lambda group: None)
+    for module in (matchers, posting):
+        monkeypatch.setattr(module, "send_queue", lambda: fake)
+        monkeypatch.setattr(module, "port_for_group", lambda group: None)
     return fake
 
 
