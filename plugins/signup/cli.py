@@ -60,7 +60,7 @@ async def main(argv: list[str]) -> int:
         return 1
     locale = config.locale_of(sheet.group)
     cfg = config.section("signup", sheet.group)
-    view = await service.view(sheet)
+    view = await service.view(sheet, full=True)
     kinds = {
         "count_fields": list(cfg.count_fields),
         "household_fields": list(cfg.household_fields),

@@ -227,7 +227,7 @@ async def _export(ctx: Context, command: Command) -> str:
     name = f"接龙{sheet.number}-{sheet.title[:20]}.{fmt}".replace("/", "_")
     path = folder / f"signup-{sheet.id}-{ctx.info.message_id or 'x'}.{fmt}"
     export(
-        await service.view(sheet),
+        await service.view(sheet, full=True),
         path,
         fmt,
         ctx.locale,

@@ -63,7 +63,7 @@ class View:
     """A sheet with its entries in display order (numbers 1, 2, … by position)."""
 
     sheet: Sheet
-    entries: list[Entry]
+    entries: list[Shown] | list[Entry]  # models only when read ``full``
 
     @property
     def participants(self) -> list[Entry]:
@@ -93,7 +93,7 @@ class View:
         return ids.index(entry.id) + 1 if entry.id in ids else None
 
 
-def display_order(entries: Iterable[Entry]) -> list[Entry]:
+def display_order(entries: Iterable[Any]) -> list[Any]:
     return sorted(entries, key=lambda e: (e.status == WAITLIST, e.rank, e.id))
 
 
@@ -231,13 +231,34 @@ class Ambiguous(SignupError):
         self.sheets = sheets
 
 
-async def view(sheet: Sheet | int, *, reload: bool = True) -> View:
-    """The sheet (read again unless ``reload=False``) and its entries in list order."""
+class Shown(NamedTuple):
+    """An entry as a posted list shows it: plain values, no dates (building
+    models, two dates each, was most of the time of re-posting a long list)."""
+
+    id: int
+    user: str
+    status: str
+    rank: int
+    count: int
+    household: str | None
+    name: str
+    display_name: str
+    values: dict
+    note: str
+
+
+async def view(sheet: Sheet | int, *, reload: bool = True, full: bool = False) -> View:
+    """The sheet (read again unless ``reload=False``) and its entries in list
+    order, as shown (``full``: as models, every field, to export)."""
     if isinstance(sheet, int) or reload:
         fresh = await Sheet.get(id=sheet if isinstance(sheet, int) else sheet.id)
     else:
         fresh = sheet
-    entries = await Entry.filter(sheet_id=fresh.id).order_by("rank", "id")
+    query = Entry.filter(sheet_id=fresh.id).order_by("rank", "id")
+    if full:
+        entries: list = await query
+    else:
+        entries = [Shown(*row) for row in await query.values_list(*Shown._fields)]
     return View(fresh, display_order(entries))
 
 

@@ -86,7 +86,7 @@ async def test_csv_export_has_everything_unmasked(tmp_path) -> None:
 
     sheet = await _filled()
     path = export(
-        await view(sheet.id),
+        await view(sheet.id, full=True),
         tmp_path / "list.csv",
         "csv",
         "zh-CN",
@@ -118,7 +118,9 @@ async def test_xlsx_export_reads_back(tmp_path) -> None:
     from plugins.signup.service import view
 
     sheet = await _filled()
-    path = export(await view(sheet.id), tmp_path / "list.xlsx", "xlsx", "zh-CN", "UTC")
+    path = export(
+        await view(sheet.id, full=True), tmp_path / "list.xlsx", "xlsx", "zh-CN", "UTC"
+    )
     book = openpyxl.load_workbook(path)
     ws = book.active
     assert ws.title == "周六义诊"
