@@ -13,7 +13,9 @@ repeating himself, so no rule fires; each has spoken once before the run. The
 send budgets (``core.send.qq``) are lifted in this run's config: they hold
 linli's own messages to the platform's rate limit (20 per group per minute by
 default), and with them the figure would be the queue's wait, not linli's
-latency.
+latency. ``repost_seconds: 0``: every ``+1`` is answered by a list of its own
+(with the default 10 s, the first ``+1`` after a quiet spell is answered at once
+and the next ones of those 10 s by one list when they are up).
 """
 
 from __future__ import annotations
