@@ -23,6 +23,7 @@ from .i18n import t
 from .identity import Household, Role, listed, parse_household
 from .normalize import compact, normalize
 from .permissions import can_reload
+from .privacy import mask_private
 from .routing import ROUTER, command, hook
 from .scheduler import Scheduler, cancel, job_handler, schedule
 from .sendqueue import SendQueue
@@ -47,6 +48,7 @@ __all__ = [
     "hook",
     "job_handler",
     "listed",
+    "mask_private",
     "normalize",
     "parse_duration",
     "parse_household",

@@ -22,6 +22,7 @@ from plugins.core import (  # noqa: E402
     format_time,
     hook,
     listed,
+    mask_private,
     normalize,
     register_models,
 )
@@ -257,7 +258,7 @@ async def _record(ctx: Context, notice: Notice, *, quiet_again: bool) -> str | N
         return None if quiet_again else ctx.t("notices.confirm.again")
     if not ctx.section("notices").confirm_reply:
         return None
-    who = household.key if household else render.mask_private(ctx.info.display_name)
+    who = household.key if household else mask_private(ctx.info.display_name)
     return ctx.t("notices.confirm.ok", who=who, title=notice.title)
 
 

@@ -11,7 +11,6 @@ The seeds' format (the default template, ``notices.templates`` in the YAML)::
 
 from __future__ import annotations
 
-import re
 import string
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,9 +18,6 @@ from zoneinfo import ZoneInfo
 from plugins.core import format_duration, format_time, t
 
 from .parsing import NoticeFields
-
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_ID_NUMBER = re.compile(r"(?<![\dXx])(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
 
 
 def fill(template: str, values: dict[str, str]) -> str:
@@ -35,12 +31,6 @@ def fill(template: str, values: dict[str, str]) -> str:
             continue
         lines.append(line.format_map({n: values.get(n, "") for n in names}))
     return "\n".join(lines).strip()
-
-
-def mask_private(text: str) -> str:
-    """Phone and ID numbers never appear in a group message: ``138****1234``."""
-    text = _ID_NUMBER.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
-    return _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
 
 
 def percent(part: int, whole: int) -> str:

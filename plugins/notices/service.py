@@ -19,7 +19,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from adapters import PlatformError
-from plugins.core import LinliConfig, audit, cancel, listed, schedule, t
+from plugins.core import LinliConfig, audit, cancel, listed, mask_private, schedule, t
 from plugins.core.models import KnownMember
 
 from .config import NoticesConfig
@@ -32,7 +32,7 @@ from .parsing import (
     parse_fields,
     reminder_times,
 )
-from .render import mask_private, notice_text, time_left
+from .render import notice_text, time_left
 
 Send = Callable[[str, str], Awaitable[str | None]]
 

@@ -16,6 +16,7 @@ from plugins.core import (
     command,
     format_duration,
     format_time,
+    mask_private,
     parse_duration,
     port_for_group,
     t,
@@ -91,9 +92,9 @@ async def _appeal(ctx: Context, args: Message) -> None:
             case=case.id,
             group=service.group_name(config, case.group),
             reason=service.reason_text(case, locale),
-            name=service.mask_text(case.display_name),
+            name=mask_private(case.display_name),
             user=case.user,
-            text=service.mask_text(reason)[:500],
+            text=mask_private(reason)[:500],
         )
 
     if not service.post_staff(config, render):
@@ -165,7 +166,7 @@ async def _mute(ctx: Context, args: Message) -> None:
     await ctx.finish(
         ctx.t(
             "rules.cmd.muted",
-            name=service.mask_text(name),
+            name=mask_private(name),
             duration=duration,
             case=done.case.id,
         )
@@ -185,7 +186,7 @@ async def _unmute(ctx: Context, args: Message) -> None:
     )
     if not done.ok:
         await ctx.finish(ctx.t("rules.cmd.failed", error=_error(ctx, done.error)))
-    name = service.mask_text(await name_of(ctx.group, target.user))
+    name = mask_private(await name_of(ctx.group, target.user))
     await ctx.finish(ctx.t("rules.cmd.unmuted", name=name))
 
 
@@ -206,7 +207,7 @@ async def _kick(ctx: Context, args: Message) -> None:
         await ctx.finish(ctx.t("rules.cmd.failed", error=_error(ctx, done.error)))
     assert done.case is not None
     await ctx.finish(
-        ctx.t("rules.cmd.kicked", name=service.mask_text(name), case=done.case.id)
+        ctx.t("rules.cmd.kicked", name=mask_private(name), case=done.case.id)
     )
 
 
@@ -224,12 +225,12 @@ async def _warns(ctx: Context, args: Message) -> None:
             await ctx.finish(ctx.t("rules.cmd.warns_group_none", window=window))
         lines = [ctx.t("rules.cmd.warns_group_header", window=window)]
         for n, (_, name, count) in enumerate(members, 1):
-            name = service.mask_text(name)
+            name = mask_private(name)
             lines.append(
                 ctx.t("rules.cmd.warns_group_line", n=n, name=name, count=count)
             )
         await ctx.finish("\n".join(lines))
-    name = service.mask_text(await name_of(ctx.group, target.user))
+    name = mask_private(await name_of(ctx.group, target.user))
     found = await service.warnings(ctx.group, target.user, cfg.ladder.window)
     if not found:
         await ctx.finish(ctx.t("rules.cmd.warns_none", name=name, window=window))
@@ -255,7 +256,7 @@ async def _reset(ctx: Context, args: Message) -> None:
     target = await _admin_target(ctx, args, "rules.cmd.usage.resetwarns")
     assert ctx.group is not None and target.user is not None
     count = await service.reset_warnings(ctx.group, target.user, actor=ctx.user)
-    name = service.mask_text(await name_of(ctx.group, target.user))
+    name = mask_private(await name_of(ctx.group, target.user))
     await ctx.finish(ctx.t("rules.cmd.reset", name=name, count=count))
 
 

@@ -7,7 +7,6 @@ with fakes on the test database. Every action is audited.
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,10 +17,17 @@ from nonebot import logger
 from tortoise import timezone
 
 from adapters import Capability, NotSupported, PlatformError, Port, split_id
-from plugins.core import LinliConfig, audit, format_duration, listed, send_queue, t
+from plugins.core import (
+    LinliConfig,
+    audit,
+    format_duration,
+    listed,
+    mask_private,
+    send_queue,
+    t,
+)
 
 from .config import RulesConfig
-from .detectors.personal_data import find_bank_card, find_id, mask_number
 from .ladder import Step, first_mute, harsher, parse_step, step_for, steps_of
 from .models import Blacklisted, Case, Mute, Strike
 
@@ -137,28 +143,6 @@ def announce(group: str, text: str, cfg: RulesConfig, *, mention: str | None) ->
 # ---------------------------------------------------------------------------
 # texts
 # ---------------------------------------------------------------------------
-
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
-
-
-def mask_text(text: str) -> str:
-    """Phone, ID and bank card numbers masked: what may be shown in a group."""
-    for finder in (find_id, find_bank_card):
-        for _ in range(5):
-            number = finder(text)
-            if number is None:
-                break
-            masked = mask_number(number)
-            if number in text:
-                text = text.replace(number, masked)
-            else:  # written in groups of digits
-                text = _mask_spaced(text, number, masked)
-    return _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
-
-
-def _mask_spaced(text: str, number: str, masked: str) -> str:
-    pattern = r"[ \t\u3000]*".join(re.escape(ch) for ch in number)
-    return re.sub(pattern, masked, text, count=1, flags=re.IGNORECASE)
 
 
 def group_name(config: LinliConfig, group: str) -> str:
@@ -352,14 +336,14 @@ def _evidence(offence: Offence) -> tuple[str, list[dict[str, Any]]]:
             **seg,
             "data": {
                 **seg.get("data", {}),
-                "text": mask_text(str(seg["data"]["text"])),
+                "text": mask_private(str(seg["data"]["text"])),
             },
         }
         if "text" in seg.get("data", {})
         else seg
         for seg in offence.segments
     ]
-    return mask_text(offence.text), segments
+    return mask_private(offence.text), segments
 
 
 async def enforce(
@@ -452,7 +436,7 @@ async def enforce(
     if done and done.action == "kick" and block:
         await blacklist(case, config, ports=ports, actor=offence.actor)
 
-    name = mask_text(offence.name)
+    name = mask_private(offence.name)
     reason = offence.reason_override or t(locale, offence.reason)
     values = {
         "name": name,
@@ -523,11 +507,11 @@ def _post_case(
             "rules.staff.case",
             case=case.id,
             group=group_name(config, case.group),
-            name=mask_text(case.display_name),
+            name=mask_private(case.display_name),
             user=case.user,
             reason=reason_text(case, locale),
             action=action_text(case.action, case.mute_seconds, locale),
-            text=mask_text(case.text)[:300],
+            text=mask_private(case.text)[:300],
         )
         if problems:
             text += "\n" + t(

@@ -7,24 +7,15 @@ entries are masked (the title and description are the staff's own words).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from plugins.core.i18n import t
+from plugins.core.privacy import mask_private
 from plugins.core.timeparse import format_time
 
 from .models import APPLIED, CLOSED, WAITLIST, Entry, Sheet
 from .service import View
-
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_ID_CARD = re.compile(r"(?<![\dA-Za-z])(\d{3})\d{11}(\d{3}[\dXx])(?![\dA-Za-z])")
-
-
-def mask(text: str) -> str:
-    """``13812345678`` → ``138****5678``; an ID number keeps 3 + 4 characters."""
-    text = _ID_CARD.sub(lambda m: m.group(1) + "*" * 11 + m.group(2), text)
-    return _PHONE.sub(r"\1****\2", text)
 
 
 def mask_all(value: str) -> str:
@@ -59,7 +50,7 @@ def entry_line(n: int, entry: Entry, sheet: Sheet, style: Style, view: View) -> 
             parts.append(mask_all(value) if name.lower() in private else value)
     if entry.note:
         parts.append(entry.note)
-    line = mask(" ".join(parts))
+    line = mask_private(" ".join(parts))
     applied = view.applied_number(entry)
     if applied is not None:
         line += t(style.locale, "signup.sheet.applied_no", n=applied)

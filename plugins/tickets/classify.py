@@ -1,4 +1,4 @@
-"""Reading a report: category, P1, location, contact; and masking personal data.
+"""Reading a report: category, P1, location, contact.
 
 Pure functions. Matching uses core's ``compact`` (full-width, case, traditional
 characters and punctuation folded), so ``电 梯`` and ``電梯`` both count.
@@ -23,8 +23,6 @@ _MOBILE = re.compile(
 )
 # landlines: 010-12345678, 0755 1234567
 _LANDLINE = re.compile(r"(?<![\d])(0\d{2,3})[\s-]?(\d{3,4})(\d{4})(?!\d)")
-# bank cards and other long numbers
-_LONG = re.compile(r"(?<![\d])(\d{4})\d{8,11}(\d{4})(?!\d)")
 
 
 _CONTACT_WORD = re.compile(
@@ -35,17 +33,6 @@ _CONTACT_WORD = re.compile(
 
 def _ascii_digits(text: str) -> str:
     return text.translate(_FULLWIDTH)
-
-
-def mask(text: str) -> str:
-    """Phone, ID and card numbers masked: ``138****5678``, ``110***********123X``."""
-    if not text:
-        return text
-    text = _ascii_digits(text)
-    text = _ID.sub(lambda m: m.group(1)[:3] + "*" * 11 + m.group(3), text)
-    text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
-    text = _LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(3)}", text)
-    return _LONG.sub(lambda m: f"{m.group(1)}{'*' * 8}{m.group(2)}", text)
 
 
 def find_contact(text: str) -> str | None:

@@ -22,9 +22,8 @@ from typing import Any
 
 from tortoise.exceptions import OperationalError
 
-from plugins.core import store, t
+from plugins.core import mask_private, store, t
 
-from .classify import mask
 from .env import Env, now_utc
 from .models import Ticket
 from .render import assignee, number, status_name, where
@@ -38,7 +37,7 @@ def _rows(tickets: list[Any], cfg: Any, locale: str, tz: Any, full: bool) -> lis
     if full:
         rows[0].append(t(locale, "tickets.csv.contact"))
     for ticket in tickets:
-        description = ticket.description if full else mask(ticket.description)
+        description = ticket.description if full else mask_private(ticket.description)
         rows.append(
             [
                 number(ticket.number),

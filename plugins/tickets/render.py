@@ -10,9 +10,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from plugins.core import format_duration, format_time, t
+from plugins.core import format_duration, format_time, mask_private, t
 
-from .classify import mask
 from .config import TicketsConfig
 from .models import Ticket, TicketEvent
 
@@ -65,7 +64,7 @@ def urgent(ticket: Ticket, locale: str) -> str:
 
 
 def text_for(text: str, full: bool) -> str:
-    return text if full else mask(text)
+    return text if full else mask_private(text)
 
 
 def short(text: str, size: int = 24) -> str:
@@ -186,7 +185,7 @@ def table_rows(tickets: Iterable[Ticket], locale: str, tz: ZoneInfo) -> list[str
             " | ".join(
                 [
                     number(ticket.number),
-                    short(mask(ticket.description), 20),
+                    short(mask_private(ticket.description), 20),
                     when(ticket.created_at, locale, tz),
                     status_name(ticket.status, locale),
                     assignee(ticket, locale),

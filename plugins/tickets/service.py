@@ -16,7 +16,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from plugins.core import audit, cancel, schedule, t
+from plugins.core import audit, cancel, mask_private, schedule, t
 
 from . import escalation
 from .classify import (
@@ -25,7 +25,6 @@ from .classify import (
     find_contact,
     is_p1,
     location_for,
-    mask,
     same_place,
     strip_contact,
 )
@@ -209,7 +208,7 @@ async def tell_reporters(
     for sub in subs:
         if mode == "private" or sub.group is None:
             text = _render(sub.locale, key, values)
-            out.append(Outgoing(sub.user, mask(text), private=True))
+            out.append(Outgoing(sub.user, mask_private(text), private=True))
             continue
         if sub.group in groups_done:
             continue  # one post per group; the others there read it too
@@ -217,7 +216,7 @@ async def tell_reporters(
         locale = env.locale_of(sub.group)
         text = _render(locale, key, values)
         if not env.is_staff_group(sub.group):
-            text = mask(text)
+            text = mask_private(text)
         out.append(Outgoing(sub.group, text, mention=sub.user))
     return out
 
@@ -969,7 +968,7 @@ async def show(
         full=full,
         now=now,
     )
-    return Outcome(text if full else mask(text))
+    return Outcome(text if full else mask_private(text))
 
 
 async def mine(env: Env, actor: Actor, limit: int = 10) -> Outcome:
@@ -986,7 +985,7 @@ async def mine(env: Env, actor: Actor, limit: int = 10) -> Outcome:
     full = actor.group is None
     lines = [line(ticket, cfg, actor.locale, full) for ticket in tickets]
     text = t(actor.locale, "tickets.mine.header") + "\n" + "\n".join(lines)
-    return Outcome(text if full else mask(text))
+    return Outcome(text if full else mask_private(text))
 
 
 async def open_tickets(env: Env, actor: Actor, limit: int = 30) -> Outcome:
@@ -1003,4 +1002,4 @@ async def open_tickets(env: Env, actor: Actor, limit: int = 30) -> Outcome:
     lines = [line(ticket, cfg, actor.locale, full) for ticket in tickets]
     header = t(actor.locale, "tickets.list.header", count=len(tickets))
     text = header + "\n" + "\n".join(lines)
-    return Outcome(text if full else mask(text))
+    return Outcome(text if full else mask_private(text))

@@ -1,4 +1,4 @@
-"""Reading reports: categories, P1, locations, contacts, masking, duplicates."""
+"""Reading reports: categories, P1, locations, contacts, duplicates."""
 
 from __future__ import annotations
 
@@ -70,26 +70,6 @@ def test_location_falls_back_to_household_then_group_building() -> None:
     assert location_for("5栋电梯坏了", household, "3").parts() == ("5", None, None)
     # a unit without a building: the reporter's building
     assert location_for("2单元楼道灯", household, None).parts() == ("3", "2", None)
-
-
-@pytest.mark.parametrize(
-    ("text", "masked"),
-    [
-        ("电话13812345678", "电话138****5678"),
-        ("电话 138 1234 5678", "电话 138****5678"),
-        ("+86-138-1234-5678 张", "138****5678 张"),
-        ("１３８１２３４５６７８", "138****5678"),
-        ("座机010-12345678", "座机010-****5678"),
-        ("身份证110101199003071234", "身份证110***********1234"),
-        ("身份证11010119900307123X", "身份证110***********123X"),
-        ("卡号6222020200112233445", "卡号6222********3445"),
-        ("#0012 10月28日 09:00 3栋201", "#0012 10月28日 09:00 3栋201"),
-    ],
-)
-def test_mask(text: str, masked: str) -> None:
-    from plugins.tickets.classify import mask
-
-    assert mask(text) == masked
 
 
 def test_contact_found_and_stripped() -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from nonebot import logger
 
 from adapters.port import Segment
+from plugins.core.privacy import mask_private
 
 from ..config import RulesConfig
 from . import ads, personal_data
@@ -135,7 +136,7 @@ class Engine:
                 return Hit(
                     "personal_data",
                     "rules.reason.id_card",
-                    personal_data.mask_number(number),
+                    mask_private(number),
                 )
         if cfg.bank_cards:
             number = personal_data.find_bank_card(normalized)
@@ -143,7 +144,7 @@ class Engine:
                 return Hit(
                     "personal_data",
                     "rules.reason.bank_card",
-                    personal_data.mask_number(number),
+                    mask_private(number),
                 )
         return None
 

@@ -82,10 +82,3 @@ def find_bank_card(
         if number.startswith("62") or bank_context:
             return number
     return None
-
-
-def mask_number(number: str) -> str:
-    """``110101199003071234`` → ``1101**********1234``."""
-    if len(number) <= 8:
-        return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
