@@ -57,9 +57,10 @@ def log_failure(future: asyncio.Future) -> None:
 async def posted(sheet_id: int, version: int, *, final: bool = False) -> None:
     """The group has seen the list at ``version`` (a reply, a job's post)."""
     await service.mark_posted(sheet_id, version, final=final)
-    _last_post[sheet_id] = time.monotonic()
-    if final:
+    if final:  # nothing more to rate
         _last_post.pop(sheet_id, None)
+    else:
+        _last_post[sheet_id] = time.monotonic()
 
 
 def _lock(sheet_id: int) -> asyncio.Lock:
@@ -82,6 +83,8 @@ async def _post(sheet: Sheet) -> None:
 
 async def changed(sheet: Sheet, every: float) -> None:
     """``sheet`` (as just changed) has a new list: post it now, or once later."""
+    if sheet.status == CLOSED and not sheet.final_posted:
+        return  # the close posts the final list
     async with _lock(sheet.id):
         wait = _last_post.get(sheet.id, -math.inf) + every - time.monotonic()
         if wait <= 0:

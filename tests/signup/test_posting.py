@@ -109,6 +109,18 @@ async def test_lists_reach_the_group_in_the_order_they_were_read(
     assert [("住户2" in text) for _, text, _ in queue.sent] == [False, True]
 
 
+async def test_a_closed_sheet_waits_for_its_final_list(queue) -> None:
+    from plugins.signup import posting
+    from plugins.signup.service import close
+
+    sheet = await make_sheet()
+    changed = await _join(sheet, 1)
+    await close(sheet.id, "qq:500")  # the final list is not posted yet
+    changed.status = "closed"
+    await posting.changed(changed, 0)
+    assert queue.sent == [] and await _pending(sheet.id) == []
+
+
 async def test_the_final_list_is_forgotten(queue) -> None:
     from plugins.signup import posting
 
