@@ -40,14 +40,7 @@ def config(ctx: Context) -> SignupConfig:
 
 
 def style(ctx: Context) -> Style:
-    cfg = config(ctx)
-    return Style(
-        locale=ctx.locale,
-        timezone=ctx.config.core.timezone,
-        count_units=cfg.count_fields,
-        private_fields=tuple(cfg.private_fields),
-        max_lines=cfg.max_lines,
-    )
+    return posting.style_for(ctx.group, ctx.config)
 
 
 def kinds(ctx: Context) -> FieldKinds:

@@ -23,7 +23,7 @@ from weakref import WeakValueDictionary
 
 from nonebot import logger
 
-from plugins.core import port_for_group, send_queue, store
+from plugins.core import LinliConfig, port_for_group, send_queue, store
 
 from . import service
 from .config import SignupConfig
@@ -36,8 +36,9 @@ _last_post: dict[int, float] = {}
 _locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
 
 
-def style_for(group: str) -> Style:
-    config = store.current
+def style_for(group: str | None, config: LinliConfig | None = None) -> Style:
+    """How lists look in ``group`` (the current config unless one is given)."""
+    config = config or store.current
     cfg: SignupConfig = config.section("signup", group)  # type: ignore[assignment]
     return Style(
         locale=config.locale_of(group),
