@@ -23,9 +23,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 import tempfile
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -67,59 +70,62 @@ async def _answered(onebot) -> None:
     await onebot.expect_call("send_msg", after=before, timeout=600)
 
 
-async def steady(
-    workdir: Path, groups: int, speakers: int, members: int
-) -> tuple[float, float]:
-    """RSS before and after ``speakers`` new members, sent at linli's pace."""
+async def _worked_off(process: Process, onebot) -> None:
+    """Everything sent so far has been worked on: answered, and the CPU quiet."""
+    await _answered(onebot)
+    await settle(process.pid)
+
+
+@contextlib.asynccontextmanager
+async def _linli(workdir: Path, groups: int) -> AsyncIterator[tuple[Process, Any]]:
+    """linli with ``groups`` configured, started, connected and idle."""
     process = Process.linli(workdir, config_with_groups(groups))
     await process.start()
     try:
         async with process.proc.connect() as onebot:
-            await _answered(onebot)
-            await settle(process.pid)
-            idle = rss_mb(process.pid)
-            for n in range(speakers):
-                await _speak(onebot, n, groups, members)
-                if n % BATCH == BATCH - 1:
-                    await settle(process.pid, every=0.2)
-            await _answered(onebot)
-            await settle(process.pid)
-            return idle, rss_mb(process.pid)
+            await _worked_off(process, onebot)
+            yield process, onebot
     finally:
         await process.stop()
+
+
+async def steady(
+    workdir: Path, groups: int, speakers: int, members: int
+) -> tuple[float, float]:
+    """RSS before and after ``speakers`` new members, sent at linli's pace."""
+    async with _linli(workdir, groups) as (process, onebot):
+        idle = rss_mb(process.pid)
+        for n in range(speakers):
+            await _speak(onebot, n, groups, members)
+            if n % BATCH == BATCH - 1:
+                await settle(process.pid, every=0.2)
+        await _worked_off(process, onebot)
+        return idle, rss_mb(process.pid)
 
 
 async def burst(workdir: Path, count: int) -> dict[str, float]:
-    process = Process.linli(workdir, config_with_groups(10))
-    await process.start()
-    try:
-        async with process.proc.connect() as onebot:
-            await _answered(onebot)
-            await settle(process.pid)
-            idle = rss_mb(process.pid)
-            loop = asyncio.get_running_loop()
-            started = loop.time()
-            answered: list[float] = []
-            # a resident's /help at the head of the burst: when is it answered?
-            help_answer = asyncio.create_task(
-                onebot.expect_call("send_msg", after=len(onebot.calls), timeout=600)
-            )
-            help_answer.add_done_callback(lambda _: answered.append(loop.time()))
-            await onebot.group_message("/help", group=1000, user=199999)
-            for n in range(count):
-                await _speak(onebot, n, 10, 1000)
-            await help_answer
-            await _answered(onebot)
-            await settle(process.pid)
-            return {
-                "idle": idle,
-                "peak": peak_mb(process.pid),
-                "after": rss_mb(process.pid),
-                "first": answered[0] - started,
-                "seconds": loop.time() - started,
-            }
-    finally:
-        await process.stop()
+    async with _linli(workdir, 10) as (process, onebot):
+        idle = rss_mb(process.pid)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        answered: list[float] = []
+        # a resident's /help at the head of the burst: when is it answered?
+        help_answer = asyncio.create_task(
+            onebot.expect_call("send_msg", after=len(onebot.calls), timeout=600)
+        )
+        help_answer.add_done_callback(lambda _: answered.append(loop.time()))
+        await onebot.group_message("/help", group=1000, user=199999)
+        for n in range(count):
+            await _speak(onebot, n, 10, 1000)
+        await help_answer
+        await _worked_off(process, onebot)
+        return {
+            "idle": idle,
+            "peak": peak_mb(process.pid),
+            "after": rss_mb(process.pid),
+            "first": answered[0] - started,
+            "seconds": loop.time() - started,
+        }
 
 
 async def measure(args: argparse.Namespace) -> dict:
