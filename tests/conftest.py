@@ -86,6 +86,21 @@ async def after_nonebot_init(_nonebot_init: None) -> None:
     nonebot.load_from_toml("pyproject.toml")
 
 
+@pytest.fixture
+async def app_scheduler_paused():
+    """The app's own scheduler stopped for the test: it polls the same database
+    and is woken by every ``schedule``, so on PostgreSQL it can claim (and run)
+    a job the test has just scheduled before the test looks at it."""
+    import plugins.core as core
+
+    running = core._scheduler
+    if running is not None:
+        await running.stop()
+    yield
+    if running is not None:
+        running.start()
+
+
 @pytest.fixture(autouse=True)
 async def _no_jobs_left_behind():
     """Each test starts with no pending scheduled work from earlier tests: a

@@ -11,19 +11,9 @@ import pytest
 _kinds = itertools.count()
 
 
-@pytest.fixture(autouse=True)
-async def _app_scheduler_paused():
-    """The app's own scheduler polls the same database and is woken by every
-    ``schedule``: on PostgreSQL it could claim a job these tests schedule before
-    the scheduler under test does (then ``ran`` is still empty at the assert)."""
-    import plugins.core as core
-
-    running = core._scheduler
-    if running is not None:
-        await running.stop()
-    yield
-    if running is not None:
-        running.start()
+# the app's own scheduler polls the same database and is woken by every
+# ``schedule``: on PostgreSQL it could claim a job these tests schedule first
+pytestmark = pytest.mark.usefixtures("app_scheduler_paused")
 
 
 def _kind() -> str:

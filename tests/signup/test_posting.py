@@ -65,6 +65,7 @@ async def test_changes_within_repost_seconds_wait_for_one_post(queue) -> None:
     assert len(queue.sent) == 2
 
 
+@pytest.mark.usefixtures("app_scheduler_paused")  # it would run the job at once
 async def test_when_posting_fails_the_durable_job_posts(
     queue, monkeypatch: pytest.MonkeyPatch
 ) -> None:

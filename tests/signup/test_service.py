@@ -194,6 +194,7 @@ async def test_lottery_draw_is_recorded_and_reproducible() -> None:
     ] + expected.waitlist
 
 
+@pytest.mark.usefixtures("app_scheduler_paused")  # it would run the job at once
 async def test_a_list_changed_before_a_crash_is_reposted_at_start() -> None:
     from plugins.core.models import Job
     from plugins.signup.models import Sheet
