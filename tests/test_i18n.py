@@ -69,3 +69,20 @@ def test_t_fills_values_and_falls_back() -> None:
     )
     assert t("fr", "core.denied", role="x") == t("zh-CN", "core.denied", role="x")
     assert t("en", "no.such.key") == "no.such.key"
+
+
+def test_a_feature_file_holds_only_its_own_keys(tmp_path: Path) -> None:
+    import pytest
+
+    from plugins.core.i18n import load_locales
+
+    (tmp_path / "locales").mkdir()
+    (tmp_path / "locales" / "zh-CN.yaml").write_text("core: {a: 甲}\n", "utf-8")
+    folder = tmp_path / "plugins" / "demo" / "locales"
+    folder.mkdir(parents=True)
+    (folder / "zh-CN.yaml").write_text("demo: {b: 乙}\n", "utf-8")
+    catalogs = load_locales(tmp_path / "locales", tmp_path / "plugins")
+    assert catalogs["zh-CN"] == {"core.a": "甲", "demo.b": "乙"}
+    (folder / "zh-CN.yaml").write_text("demo: {b: 乙}\nsignup: {c: 丙}\n", "utf-8")
+    with pytest.raises(ValueError, match="outside 'demo:'"):
+        load_locales(tmp_path / "locales", tmp_path / "plugins")

@@ -1,7 +1,8 @@
 """Translated texts: ``t(locale, key, **values)`` over ``locales/``.
 
-Each locale is ``locales/<locale>.yaml`` (core's texts) plus one file per plugin
-in ``locales/<locale>/<plugin>.yaml``, with keys under the plugin's name.
+Each locale is ``locales/<locale>.yaml`` (core's texts) plus one file in each
+feature's folder, ``plugins/<name>/locales/<locale>.yaml``, whose keys all sit
+under the feature's name (``signup.closed``): a feature's texts live with it.
 
 zh-CN is the reference; a key missing from another locale falls back to it
 (and a test fails on that, so it never ships).
@@ -16,7 +17,9 @@ import yaml
 from nonebot import logger
 
 DEFAULT_LOCALE = "zh-CN"
-LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+ROOT = Path(__file__).resolve().parents[2]
+LOCALES_DIR = ROOT / "locales"
+PLUGINS_DIR = ROOT / "plugins"
 
 
 def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
@@ -30,16 +33,25 @@ def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
-def load_locales(directory: Path = LOCALES_DIR) -> dict[str, dict[str, str]]:
-    """``locales/<locale>.yaml`` plus one file per plugin in ``locales/<locale>/``."""
+def _read(part: Path) -> dict[str, str]:
+    with part.open(encoding="utf-8") as f:
+        return flatten(yaml.safe_load(f) or {})
+
+
+def load_locales(
+    directory: Path = LOCALES_DIR, plugins: Path = PLUGINS_DIR
+) -> dict[str, dict[str, str]]:
+    """``locales/<locale>.yaml`` plus ``plugins/*/locales/<locale>.yaml``."""
     catalogs: dict[str, dict[str, str]] = {}
     for file in sorted(directory.glob("*.yaml")):
         locale = file.stem
-        files = [file, *sorted((directory / locale).glob("*.yaml"))]
-        catalog: dict[str, str] = {}
-        for part in files:
-            with part.open(encoding="utf-8") as f:
-                texts = flatten(yaml.safe_load(f) or {})
+        catalog = _read(file)
+        for part in sorted(plugins.glob(f"*/locales/{locale}.yaml")):
+            name = part.parents[1].name
+            texts = _read(part)
+            outside = sorted(k for k in texts if not k.startswith(f"{name}."))
+            if outside:
+                raise ValueError(f"{part}: keys outside '{name}:': {outside}")
             clash = sorted(set(texts) & set(catalog))
             if clash:
                 raise ValueError(f"{part}: keys defined twice in {locale}: {clash}")
