@@ -127,6 +127,8 @@ def main(argv: list[str]) -> int:
         driver.register_adapter(importlib.import_module(module).Adapter)
     nonebot.load_from_toml("pyproject.toml")
 
+    from nonebot.utils import escape_tag
+
     from plugins.core import ConfigError, store
     from plugins.core.settings import load_settings
     from plugins.core.storage import describe
@@ -136,7 +138,8 @@ def main(argv: list[str]) -> int:
         store.load(settings.config_path)
     except ConfigError as exc:
         nonebot.logger.opt(colors=True).error(
-            f"<r>linli cannot start: the configuration file has errors</r>\n{exc}"
+            "<r>linli cannot start: the configuration file has errors</r>\n"
+            + escape_tag(str(exc))
         )
         return 2
 
