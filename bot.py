@@ -9,6 +9,7 @@ LINLI_CONFIG, LINLI_DATA_DIR, LINLI_DATABASE_URL.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import ipaddress
 import json
@@ -16,6 +17,7 @@ import os
 import re
 import sys
 import tomllib
+from collections.abc import MutableMapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -40,6 +42,8 @@ def is_loopback(host: str) -> bool:
 _QUOTED_TAIL = re.compile(r"'.*'$", re.DOTALL)  # OneBot: … from 42@[群:1000] '…'
 _COLON_TAIL = re.compile(r"^(.*@\[[^\]]*\]: ).*$", re.DOTALL)  # Telegram: …]: …
 HIDDEN = "[text hidden]"
+# the console adapter says so when its UI closes; linli stops by itself then
+CONSOLE_CTRL_C = "Press Ctrl-C for Application exit"
 
 
 def redact(line: str) -> str:
@@ -65,7 +69,7 @@ def configure_logging(hide_text: bool, level: int | str) -> None:
     from nonebot.log import default_filter, default_format, logger, logger_id
 
     def message_filter(record) -> bool:  # type: ignore[no-untyped-def]
-        if router_chatter(record):
+        if router_chatter(record) or record["message"] == CONSOLE_CTRL_C:
             return False
         if (
             hide_text
@@ -76,13 +80,19 @@ def configure_logging(hide_text: bool, level: int | str) -> None:
         return default_filter(record)
 
     logger.remove(logger_id)
-    logger.add(
+    handler = logger.add(
         sys.stdout,
         level=level,
         diagnose=False,
         filter=message_filter,
         format=default_format,
     )
+    # nonebot-adapter-console looks NoneBot's handler up by this id (to draw the
+    # log inside the terminal UI): point it at linli's handler.
+    nonebot.log.logger_id = handler
+    backend = sys.modules.get("nonebot.adapters.console.backend")
+    if backend is not None:
+        backend.logger_id = handler  # type: ignore[attr-defined]
 
 
 def adapter_modules() -> list[str]:
@@ -101,11 +111,47 @@ def init_options(console: bool = False) -> dict[str, object]:
     if console:  # no server, no network: the terminal is the chat
         options["driver"] = "~none"
         options["log_level"] = os.environ.get("LOG_LEVEL", "WARNING")
+        # a line is addressed to linli only when it starts with @linli, as in a
+        # real group (the adapter's default takes every line as addressed)
+        options["console_strict_tome"] = True
+        options["console_bot_name"] = "linli"
     # NoneBot's driver config ignores undeclared environment keys; the Telegram
     # adapter reads its bots from it, so pass TELEGRAM_BOTS through explicitly.
     if os.environ.get("TELEGRAM_BOTS"):
         options["telegram_bots"] = json.loads(os.environ["TELEGRAM_BOTS"])
     return options
+
+
+def tryout_environment(environ: MutableMapping[str, str], config: object) -> None:
+    """The try-out keeps its own SQLite database, never the real one:
+    ``LINLI_CONSOLE_DATA_DIR`` (default ``data/console``)."""
+    data = environ.get("LINLI_CONSOLE_DATA_DIR") or getattr(
+        config, "linli_console_data_dir", None
+    )
+    environ["LINLI_DATA_DIR"] = str(data or Path("data") / "console")
+    environ.pop("LINLI_DATABASE_URL", None)
+
+
+async def quit_with_the_terminal() -> None:
+    """Ctrl+Q closes the terminal UI; then linli stops too (the console adapter
+    alone would wait for a Ctrl-C)."""
+    import asyncio
+
+    from nonebot.adapters.console import Adapter
+
+    adapter = nonebot.get_adapter(Adapter)
+
+    async def watch() -> None:
+        while adapter._task is None:  # noqa: ASYNC110 (the adapter has no event)
+            await asyncio.sleep(0.05)
+        with contextlib.suppress(Exception):
+            await adapter._task
+        nonebot.get_driver().exit()
+
+    _background.add(asyncio.get_running_loop().create_task(watch()))
+
+
+_background: set[object] = set()
 
 
 def main(argv: list[str]) -> int:
@@ -122,9 +168,13 @@ def main(argv: list[str]) -> int:
         value = getattr(driver.config, key.lower(), None)
         if value and key not in os.environ:
             os.environ[key] = str(value)
+    if console:
+        tryout_environment(os.environ, driver.config)
     modules = ["nonebot.adapters.console"] if console else adapter_modules()
     for module in modules:
         driver.register_adapter(importlib.import_module(module).Adapter)
+    if console:  # after the adapter's own startup hook, which opens the UI
+        driver.on_startup(quit_with_the_terminal)
     nonebot.load_from_toml("pyproject.toml")
 
     from nonebot.utils import escape_tag

@@ -18,20 +18,26 @@ def _bot(ctx) -> Bot:
     return ctx.create_bot(base=Bot, adapter=adapter, self_id=SELF_ID)
 
 
-def _help_text(locale: str) -> str:
-    """The header, then each loaded linli plugin's help (by plugin id), core first."""
-    from nonebot import get_loaded_plugins
+FEATURES = ("core", "faq", "notices", "rules", "signup", "tickets", "vote")
+ADMIN_ONLY = {"core", "notices", "rules"}  # managed by admins; the rest by staff
 
+
+def _help_text(locale: str, role: str = "resident", enabled=FEATURES) -> str:
+    """The header, then each enabled feature (core first, then by name): its
+    resident lines, and its manage line for those who may manage it."""
     from plugins.core import t
 
-    keys = [
-        p.metadata.extra["linli"]["help"]
-        for p in sorted(get_loaded_plugins(), key=lambda p: p.id_)
-        if p.metadata and (p.metadata.extra or {}).get("linli")
-    ]
-    assert "core.help.usage" in keys
-    body = "\n\n".join(t(locale, key) for key in keys)
-    return t(locale, "core.help.header") + "\n" + body
+    blocks = []
+    for name in FEATURES:
+        if name not in enabled:
+            continue
+        lines = [t(locale, f"{name}.help.resident")]
+        manages = role == "admin" or (role == "staff" and name not in ADMIN_ONLY)
+        if manages:
+            lines.append(t(locale, f"{name}.help.manage"))
+        title = t(locale, f"{name}.help.name")
+        blocks.append(t(locale, "core.help.block", name=title, lines="\n".join(lines)))
+    return t(locale, "core.help.header") + "\n" + "\n".join(blocks)
 
 
 async def test_help_lists_core_commands_in_group_language(app: App) -> None:
@@ -47,6 +53,61 @@ async def test_help_lists_core_commands_in_group_language(app: App) -> None:
         event = group_message("／help", group=3000)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _help_text("en"), result=None)
+        ctx.should_finished()
+
+
+def test_a_residents_help_is_short_and_has_no_staff_commands() -> None:
+    text = _help_text("zh-CN")
+    assert len(text.splitlines()) <= 15
+    for staff_only in ("/重载", "/接龙 结束", "/接单", "/警告", "/问答 添加"):
+        assert staff_only not in text
+    assert "/重载" in _help_text("zh-CN", "admin")
+    staff = _help_text("zh-CN", "staff")
+    assert "/接单" in staff and "/警告" not in staff
+
+
+async def test_help_shows_what_this_member_may_manage(app: App) -> None:
+    async with app.test_matcher() as ctx:
+        bot = _bot(ctx)
+        admin = group_message("/帮助", role="admin")  # the group's QQ admin
+        ctx.receive_event(bot, admin)
+        ctx.should_call_send(admin, _help_text("zh-CN", "admin"), result=None)
+        ctx.should_finished()
+
+    async with app.test_matcher() as ctx:
+        bot = _bot(ctx)
+        staff = group_message("/帮助", group=2000, user=8)  # the staff group
+        ctx.receive_event(bot, staff)
+        ctx.should_call_send(staff, _help_text("zh-CN", "staff"), result=None)
+        ctx.should_finished()
+
+
+async def test_help_on_one_feature_by_its_name_or_a_command(app: App) -> None:
+    from plugins.core import t
+
+    asked = [
+        ("/帮助 接龙", 1000, "signup"),
+        ("/帮助 报修", 1000, "tickets"),  # a command of the feature
+        ("/帮助 /投票", 1000, "vote"),
+        ("/help signup", 3000, "signup"),
+        ("/help Repairs", 3000, "tickets"),
+    ]
+    for text, group, feature in asked:
+        locale = "en" if group == 3000 else "zh-CN"
+        async with app.test_matcher() as ctx:
+            bot = _bot(ctx)
+            event = group_message(text, group=group)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, t(locale, f"{feature}.help.usage"), result=None)
+            ctx.should_finished()
+
+    async with app.test_matcher() as ctx:
+        bot = _bot(ctx)
+        event = group_message("/帮助 打麻将")
+        ctx.receive_event(bot, event)
+        names = "、".join(t("zh-CN", f"{name}.help.name") for name in FEATURES)
+        unknown = t("zh-CN", "core.help.unknown", asked="打麻将", names=names)
+        ctx.should_call_send(event, unknown, result=None)
         ctx.should_finished()
 
 

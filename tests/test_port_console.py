@@ -49,3 +49,29 @@ async def test_console_cannot_mute_or_kick() -> None:
         await port.mute("console:general", "console:console", 60)
     with pytest.raises(NotSupported):
         await port.kick("console:general", "console:console")
+
+
+async def test_the_tryout_person_is_the_admin_of_the_tryout_group() -> None:
+    """In ``python bot.py --console`` every feature can be tried: the one
+    person there is an admin, whatever the YAML lists; a QQ member with the
+    same id is still a resident."""
+    from adapters import EventInfo
+    from adapters.console import ConsolePort
+    from plugins.core import Role, store
+    from plugins.core.permissions import role_of
+
+    def info(platform: str) -> EventInfo:
+        return EventInfo(
+            platform=platform,
+            self_id="robot",
+            user=f"{platform}:user",
+            group=f"{platform}:general",
+            message_id="1",
+            display_name="User",
+            sender_role=None,
+            to_me=False,
+        )
+
+    port = ConsolePort(bot=None)  # type: ignore[arg-type]
+    assert await role_of(info("console"), port, store.current, set()) == Role.ADMIN
+    assert await role_of(info("qq"), port, store.current, set()) == Role.RESIDENT

@@ -5,7 +5,7 @@ Every feature starts with ``require("plugins.core")`` and imports from here.
 
 from __future__ import annotations
 
-from nonebot import get_driver, get_loaded_plugins, logger, on_message
+from nonebot import get_driver, logger, on_message
 from nonebot.adapters import Message
 from nonebot.consts import PREFIX_KEY
 from nonebot.matcher import current_bot, current_event, current_matcher
@@ -13,7 +13,7 @@ from nonebot.plugin import PluginMetadata
 
 from adapters import event_info
 
-from . import members
+from . import help, members, tryout
 from .audit import audit
 from .bots import port_for_group, remember, v11_platform
 from .config import ConfigError, LinliConfig, Section, register_section, store
@@ -68,7 +68,7 @@ __plugin_meta__ = PluginMetadata(
     usage="/帮助 (/help), /重载 (/reload)",
     type="application",
     supported_adapters={"~onebot.v11", "~onebot.v12"},
-    extra={"linli": {"section": "core", "help": "core.help.usage"}},
+    extra={"linli": {"section": "core", "help": "core.help", "manage": "admin"}},
 )
 
 driver = get_driver()
@@ -111,6 +111,9 @@ async def _stop() -> None:
         await _scheduler.stop()
         _scheduler = None
     await close_database()
+
+
+driver.on_bot_connect(tryout.welcome)
 
 
 @job_handler("core.send_group")
@@ -158,28 +161,12 @@ async def _route() -> None:
         await matcher.finish()
 
 
-def _help_lines(ctx: Context) -> list[str]:
-    lines = []
-    for plugin in sorted(get_loaded_plugins(), key=lambda p: p.id_):
-        meta = plugin.metadata
-        linli = (meta.extra or {}).get("linli") if meta else None
-        if not linli:
-            continue
-        section = linli.get("section")
-        if section and section != "core":
-            try:
-                if not ctx.section(section).enabled:
-                    continue
-            except KeyError:
-                continue
-        lines.append(ctx.t(linli["help"]))
-    return lines
-
-
 @command("help", "帮助")
 async def _help(ctx: Context, args: Message) -> None:
-    body = "\n\n".join(_help_lines(ctx))
-    await ctx.finish(ctx.t("core.help.header") + "\n" + body)
+    asked = args.extract_plain_text().strip()
+    if asked:
+        await ctx.finish(help.detail(ctx, asked))
+    await ctx.finish(help.overview(ctx, await ctx.role()))
 
 
 @command("reload", "重载", "重新加载")

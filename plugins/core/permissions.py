@@ -5,6 +5,9 @@
   or in the group's ``admins``;
 - staff: speaking in a group whose profile is ``role: staff``, listed in
   ``core.staff`` or the group's ``staff``, or seen as a member of a staff group.
+
+In the terminal try-out (``python bot.py --console``) its one person is an
+admin, so that every feature can be tried.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from adapters.port import Capability
 from .config import LinliConfig
 from .identity import Role, listed
 from .models import KnownMember
+from .tryout import is_tryout
 
 
 async def role_of(
@@ -26,6 +30,8 @@ async def role_of(
     user, group = info.user, info.group
     if listed(user, superusers):
         return Role.SUPERUSER
+    if is_tryout(info.platform):
+        return Role.ADMIN
     core = config.core
     profile = config.groups.get(group) if group else None
     if listed(user, core.admins) or (profile and listed(user, profile.admins)):

@@ -34,7 +34,7 @@ __plugin_meta__ = PluginMetadata(
     usage="/问答 添加 问题 | 答案, /问答 列表, /问答 未答 (/faq add|list|unanswered)",
     type="application",
     supported_adapters={"~onebot.v11", "~onebot.v12"},
-    extra={"linli": {"section": "faq", "help": "faq.help.usage"}},
+    extra={"linli": {"section": "faq", "help": "faq.help"}},
 )
 
 # what a message may hold and still be a question (not stickers, images, cards…)

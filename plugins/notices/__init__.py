@@ -40,7 +40,7 @@ __plugin_meta__ = PluginMetadata(
     usage="/通知 <内容>，/通知 定时 <时间> <内容>，/通知 列表|取消|统计|提醒 <编号>",
     type="application",
     supported_adapters={"~onebot.v11", "~onebot.v12"},
-    extra={"linli": {"section": "notices", "help": "notices.help.usage"}},
+    extra={"linli": {"section": "notices", "help": "notices.help", "manage": "admin"}},
 )
 
 

@@ -35,7 +35,7 @@ __plugin_meta__ = PluginMetadata(
     "/警告记录 /清除警告 /撤销",
     type="application",
     supported_adapters={"~onebot.v11", "~onebot.v12"},
-    extra={"linli": {"section": "rules", "help": "rules.help.usage"}},
+    extra={"linli": {"section": "rules", "help": "rules.help", "manage": "admin"}},
 )
 
 

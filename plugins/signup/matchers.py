@@ -36,7 +36,7 @@ __plugin_meta__ = PluginMetadata(
     usage="/接龙 (/signup)",
     type="application",
     supported_adapters={"~onebot.v11", "~onebot.v12"},
-    extra={"linli": {"section": "signup", "help": "signup.help.usage"}},
+    extra={"linli": {"section": "signup", "help": "signup.help"}},
 )
 
 

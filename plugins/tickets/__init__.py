@@ -24,7 +24,7 @@ __plugin_meta__ = PluginMetadata(
     usage="/报修 /工单 /我的工单 /评价 /未解决；工作人员 /接单 /派单 /进展 /完成 …",
     type="application",
     supported_adapters={"~onebot.v11", "~onebot.v12"},
-    extra={"linli": {"section": "tickets", "help": "tickets.help.usage"}},
+    extra={"linli": {"section": "tickets", "help": "tickets.help"}},
 )
 
 

@@ -52,7 +52,7 @@ __plugin_meta__ = PluginMetadata(
     usage="/投票 标题 选项1 选项2 … | /投票 编号 选项号 | /投票 结果",
     type="application",
     supported_adapters={"~onebot.v11", "~onebot.v12"},
-    extra={"linli": {"section": "vote", "help": "vote.help.usage"}},
+    extra={"linli": {"section": "vote", "help": "vote.help"}},
 )
 
 
