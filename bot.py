@@ -148,10 +148,38 @@ async def quit_with_the_terminal() -> None:
             await adapter._task
         nonebot.get_driver().exit()
 
-    _background.add(asyncio.get_running_loop().create_task(watch()))
+    _background.add(_spawn(watch()))
 
 
 _background: set[object] = set()
+
+
+def _spawn(coro):  # type: ignore[no-untyped-def]
+    import asyncio
+
+    return asyncio.get_running_loop().create_task(coro)
+
+
+async def announce(host: str, port: int, text: str, timeout: float = 60.0) -> None:
+    """Log ``text`` once ``host:port`` accepts connections: the server binds
+    only after the startup hooks, so a line printed earlier would be untrue."""
+    import asyncio
+
+    target = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        try:
+            _, writer = await asyncio.open_connection(target.strip("[]"), port)
+        except OSError:
+            await asyncio.sleep(0.05)
+            continue
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+        nonebot.logger.opt(colors=True).info(text)
+        return
+    nonebot.logger.warning(f"linli is not accepting connections on {host}:{port}")
 
 
 def main(argv: list[str]) -> int:
@@ -209,12 +237,21 @@ def main(argv: list[str]) -> int:
         )
         return 2
     shown = "localhost" if is_loopback(host) else host
-    nonebot.logger.opt(colors=True).info(
-        f"<g>linli is ready for OneBot connections</g>: reverse WebSocket "
-        f"ws://{shown}:{port}/onebot/v11/ws (v11) or ws://{shown}:{port}/onebot/v12/ws "
-        f"(v12), access token: {'as set in ONEBOT_ACCESS_TOKEN' if token else 'none'}; "
-        f"config {settings.config_path}, database {describe(settings.database_url)}"
+    ready = (
+        "<g>linli is ready for OneBot connections</g>: reverse WebSocket "
+        + escape_tag(
+            f"ws://{shown}:{port}/onebot/v11/ws (v11) or ws://{shown}:{port}/onebot/"
+            f"v12/ws (v12), access token: "
+            f"{'as set in ONEBOT_ACCESS_TOKEN' if token else 'none'}; config "
+            f"{settings.config_path}, database {describe(settings.database_url)}"
+        )
     )
+
+    # after every plugin's startup (the database is open), once the port accepts
+    async def when_listening() -> None:
+        _background.add(_spawn(announce(host, port, ready)))
+
+    driver.on_startup(when_listening)
     nonebot.run()
     return 0
 

@@ -27,7 +27,8 @@ async def test_help_in_a_group_is_answered_once(linli: LinliProcess) -> None:
         assert call.params["group_id"] == 1000
         text = text_of(call)
         assert text.startswith("【帮助】")
-        assert "/重载" in text
+        assert "【接龙】" in text
+        assert "/重载" not in text  # a resident is shown what residents can do
     # OneBot implementations replay events after a reconnect: answered once only
     async with linli.connect() as onebot:
         await onebot.group_message("/帮助", group=1000, message_id=555)
@@ -118,3 +119,17 @@ async def test_scheduled_job_survives_a_kill_and_restart(
         row = await Job.get(id=job.id)
         await ctx.close_connections()
     assert row.status == "done"
+
+
+async def test_the_ready_line_is_printed_when_it_is_true(linli: LinliProcess) -> None:
+    """'ready for OneBot connections' comes after the database is open and
+    after the server listens, not before."""
+    for _ in range(100):
+        if "is ready for OneBot connections" in linli.log():
+            break
+        await asyncio.sleep(0.1)
+    log = linli.log()
+    ready = log.index("is ready for OneBot connections")
+    assert log.index("database ready") < ready
+    assert log.index("Uvicorn running on") < ready
+    assert log.count("is ready for OneBot connections") == 1
