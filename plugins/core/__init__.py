@@ -22,6 +22,7 @@ from .dedup import SeenMessages
 from .i18n import t
 from .identity import Household, Role, listed, parse_household
 from .normalize import compact, normalize
+from .numbering import next_number
 from .permissions import can_reload
 from .privacy import mask_private
 from .routing import ROUTER, command, hook
@@ -49,6 +50,7 @@ __all__ = [
     "job_handler",
     "listed",
     "mask_private",
+    "next_number",
     "normalize",
     "parse_duration",
     "parse_household",

@@ -1,4 +1,5 @@
-"""core's tables: scheduled jobs, the audit log and the members linli has seen."""
+"""core's tables: scheduled jobs, the audit log, the members linli has seen and
+the counters that number things per group."""
 
 from __future__ import annotations
 
@@ -55,3 +56,14 @@ class KnownMember(Model):
     class Meta:
         table = "core_member"
         unique_together = (("group", "user"),)
+
+
+class Counter(Model):
+    """The last number handed out in a scope (a feature in a group): 接龙 3 is 3."""
+
+    id = fields.BigIntField(primary_key=True)
+    scope = fields.CharField(max_length=191, unique=True)
+    value = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "core_counter"
