@@ -57,6 +57,9 @@ class BasePort:
     ) -> None:
         raise NotSupported(Capability.UPLOAD_FILE, self.platform)
 
+    async def react(self, group: str, message_id: str) -> None:
+        raise NotSupported(Capability.REACT, self.platform)
+
     async def _call(self, action: str, call: Callable[[], Awaitable[T]]) -> T:
         try:
             return await call()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from nonebot.adapters.onebot.v11 import (
+    ActionFailed,
     Bot,
     Event,
     GroupDecreaseNoticeEvent,
@@ -22,6 +25,8 @@ from .port import (
     MemberChange,
     MemberInfo,
     Mention,
+    NotSupported,
+    PlatformError,
     PlatformRole,
     Segment,
     SegmentKind,
@@ -30,6 +35,18 @@ from .port import (
 )
 
 CAPABILITIES = frozenset(Capability)  # NapCat, Lagrange, go-cqhttp do all
+# REACT is an extension: NapCat's set_msg_emoji_like(message_id, emoji_id[, set])
+# (packages/napcat-onebot/action/msg/SetMsgEmojiLike.ts), which Lagrange.OneBot
+# also answers (Core/Operation/Message/SetMsgEmojiLikeOperation.cs); older
+# Lagrange only has set_group_reaction(group_id, message_id, code, is_add)
+# (Core/Operation/Group/SetGroupReactionOperation.cs); go-cqhttp has neither.
+# Which one a connection answers is learnt on its first reaction.
+OK_FACE = 124  # QQ system face 124, "/OK" (QQ's face_config.json)
+_REACTIONS = ("set_msg_emoji_like", "set_group_reaction")
+# bot → the reaction action it answers, "" when it answers neither
+_reaction_action: WeakKeyDictionary[Bot, str] = WeakKeyDictionary()
+# "no such action": 1404 in OneBot v11 and NapCat, 404 in Lagrange.OneBot
+_UNKNOWN_ACTION = {404, 1404}
 _ROLES: dict[str, PlatformRole] = {
     "owner": "owner",
     "admin": "admin",
@@ -42,6 +59,8 @@ class OneBotV11Port(BasePort):
         self.bot = bot
         self.platform = platform
         self.capabilities = CAPABILITIES
+        if _reaction_action.get(bot) == "":
+            self.capabilities = CAPABILITIES - {Capability.REACT}
 
     async def send_group(
         self,
@@ -123,6 +142,36 @@ class OneBotV11Port(BasePort):
             ),
         )
 
+    async def react(self, group: str, message_id: str) -> None:
+        """An "OK" face on the message; NotSupported when the implementation
+        has no reaction action (go-cqhttp), learnt once per connection."""
+        self._need(Capability.REACT)
+        g, mid = number_or_text(self._raw(group)), number_or_text(message_id)
+        params = {
+            "set_msg_emoji_like": {"message_id": mid, "emoji_id": OK_FACE},
+            "set_group_reaction": {
+                "group_id": g,
+                "message_id": mid,
+                "code": str(OK_FACE),
+                "is_add": True,
+            },
+        }
+        known = _reaction_action.get(self.bot)
+        for action in (known,) if known else _REACTIONS:
+            try:
+                await self._call(
+                    action, lambda a=action: self.bot.call_api(a, **params[a])
+                )
+            except PlatformError as exc:
+                if _unknown_action(exc.__cause__) and not known:
+                    continue
+                raise
+            _reaction_action[self.bot] = action
+            return
+        _reaction_action[self.bot] = ""
+        self.capabilities = CAPABILITIES - {Capability.REACT}
+        raise NotSupported(Capability.REACT, self.platform)
+
     async def upload_file(
         self, path: str, name: str, *, group: str | None = None, user: str | None = None
     ) -> None:
@@ -141,6 +190,10 @@ class OneBotV11Port(BasePort):
             )
         else:
             raise ValueError("upload_file needs a group or a user")
+
+
+def _unknown_action(exc: BaseException | None) -> bool:
+    return isinstance(exc, ActionFailed) and exc.info.get("retcode") in _UNKNOWN_ACTION
 
 
 _KINDS: dict[str, SegmentKind] = {

@@ -27,6 +27,7 @@ class Capability(StrEnum):
     MEMBER_ROLE = "member_role"
     JOIN_REQUESTS = "join_requests"
     UPLOAD_FILE = "upload_file"
+    REACT = "react"  # an emoji reaction on a member's message ("counted")
 
 
 class PortError(Exception):
@@ -213,3 +214,29 @@ class Port(Protocol):
     async def upload_file(
         self, path: str, name: str, *, group: str | None = None, user: str | None = None
     ) -> None: ...
+
+    async def react(self, group: str, message_id: str) -> None:
+        """Put an "ok" reaction on message ``message_id`` of ``group``."""
+        ...
+
+
+async def acknowledge(port: Port, group: str | None, message_id: str | None) -> bool:
+    """React "ok" to a member's message that did something (a join, a ballot, a
+    confirmation), when the platform can; True when the reaction was made.
+
+    The reaction is a courtesy on top of what was done: a platform that cannot
+    react (NotSupported) or refuses (PlatformError) is logged, never raised, and
+    the caller falls back to its text (e.g. the list re-posted sooner).
+    """
+    if group is None or message_id is None or not port.can(Capability.REACT):
+        return False
+    try:
+        await port.react(group, message_id)
+    except NotSupported:
+        return False
+    except PlatformError as exc:
+        from nonebot import logger
+
+        logger.warning(f"no reaction on message {message_id} in {group}: {exc}")
+        return False
+    return True

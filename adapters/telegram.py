@@ -1,7 +1,8 @@
 """Telegram through NoneBot's own adapter (nonebot-adapter-telegram).
 
 mute = restrictChatMember with an until_date, kick = banChatMember +
-unbanChatMember, recall = deleteMessage, role = getChatMember's status.
+unbanChatMember, recall = deleteMessage, role = getChatMember's status,
+react = setMessageReaction.
 Chat ids are 64-bit negatives (``tg:-1001234567890``).
 """
 
@@ -21,7 +22,7 @@ from nonebot.adapters.telegram.event import (
     PrivateMessageEvent,
 )
 from nonebot.adapters.telegram.message import Entity, File, MessageSegment
-from nonebot.adapters.telegram.model import ChatPermissions, User
+from nonebot.adapters.telegram.model import ChatPermissions, ReactionTypeEmoji, User
 
 from .base import BasePort
 from .port import (
@@ -72,6 +73,8 @@ _SPEAK = ChatPermissions(
 )
 # Telegram treats a restriction shorter than 30 s as "forever"
 _MIN_MUTE = 30
+# an "ok" reaction: 👌 is one of the emoji Telegram allows as a reaction
+_OK = [ReactionTypeEmoji(emoji="👌")]
 
 
 class TelegramPort(BasePort):
@@ -129,6 +132,17 @@ class TelegramPort(BasePort):
         await self._call(
             "deleteMessage",
             lambda: self.bot.delete_message(chat_id=chat, message_id=mid),
+        )
+
+    async def react(self, group: str, message_id: str) -> None:
+        """setMessageReaction (nonebot-adapter-telegram's API.set_message_reaction:
+        chat_id, message_id, reaction=[ReactionTypeEmoji], is_big)."""
+        chat, mid = self._chat(group), int(message_id)
+        await self._call(
+            "setMessageReaction",
+            lambda: self.bot.set_message_reaction(
+                chat_id=chat, message_id=mid, reaction=_OK
+            ),
         )
 
     async def mute(self, group: str, user: str, seconds: int) -> None:

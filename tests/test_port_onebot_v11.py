@@ -420,3 +420,125 @@ async def test_send_group_mentions_several_members(app: App) -> None:
             await port.send_group("qq:1000", "请确认通知", mention=["qq:7", "qq:8"])
             == "5"
         )
+
+
+# ---- reactions -------------------------------------------------------------
+
+
+async def test_react_is_napcat_set_msg_emoji_like_with_the_ok_face(app: App) -> None:
+    """NapCat's action takes ``message_id`` and ``emoji_id`` (int or string) and an
+    optional ``set`` (default true): NapNeko/NapCatQQ
+    packages/napcat-onebot/action/msg/SetMsgEmojiLike.ts. Face 124 is "/OK"
+    (koishijs/QFace assets/qq_emoji/face_config.json, QSid 124). Once a
+    connection answered it, later reactions go straight to it."""
+    async with app.test_api() as ctx:
+        bot = _bot(ctx)
+        ctx.should_call_api(
+            "set_msg_emoji_like", {"message_id": 77, "emoji_id": 124}, result=None
+        )
+        await _port(bot).react("qq:1000", "77")
+        ctx.should_call_api(
+            "set_msg_emoji_like", {"message_id": 78, "emoji_id": 124}, result=None
+        )
+        await _port(bot).react("qq:1000", "78")
+
+
+async def test_react_on_old_lagrange_falls_back_to_set_group_reaction(
+    app: App,
+) -> None:
+    """Lagrange.OneBot answers an action it does not have with retcode 404,
+    status "failed" (LagrangeDev/Lagrange.Core
+    Lagrange.OneBot/Core/Operation/OperationService.cs); its own reaction is
+    set_group_reaction(group_id, message_id, code: string, is_add)
+    (Core/Operation/Group/SetGroupReactionOperation.cs,
+    Core/Entity/Action/OneBotSetGroupReaction.cs). The connection then keeps it."""
+    async with app.test_api() as ctx:
+        bot = _bot(ctx)
+        ctx.should_call_api(
+            "set_msg_emoji_like",
+            {"message_id": 77, "emoji_id": 124},
+            exception=ActionFailed(status="failed", retcode=404, data=None),
+        )
+        ctx.should_call_api(
+            "set_group_reaction",
+            {"group_id": 1000, "message_id": 77, "code": "124", "is_add": True},
+            result=None,
+        )
+        await _port(bot).react("qq:1000", "77")
+        ctx.should_call_api(
+            "set_group_reaction",
+            {"group_id": 1000, "message_id": 78, "code": "124", "is_add": True},
+            result=None,
+        )
+        await _port(bot).react("qq:1000", "78")
+
+
+async def test_react_without_any_reaction_action_is_not_supported_once(
+    app: App,
+) -> None:
+    """An implementation with neither action (go-cqhttp) answers both with the
+    v11 "unsupported action" retcode 1404, as NapCat does for unknown actions
+    (NapNeko/NapCatQQ src/onebot/network/websocket-client.ts): the port says
+    NotSupported, and the connection's next ports no longer claim REACT."""
+    from adapters import Capability, NotSupported
+
+    unknown = {"status": "failed", "retcode": 1404, "data": None}
+    async with app.test_api() as ctx:
+        bot = _bot(ctx)
+        ctx.should_call_api(
+            "set_msg_emoji_like",
+            {"message_id": 77, "emoji_id": 124},
+            exception=ActionFailed(**unknown, message="不支持的Api set_msg_emoji_like"),
+        )
+        ctx.should_call_api(
+            "set_group_reaction",
+            {"group_id": 1000, "message_id": 77, "code": "124", "is_add": True},
+            exception=ActionFailed(**unknown, message="不支持的Api set_group_reaction"),
+        )
+        with pytest.raises(NotSupported):
+            await _port(bot).react("qq:1000", "77")
+        again = _port(bot)
+        assert not again.can(Capability.REACT)
+        with pytest.raises(NotSupported):  # and nothing reaches the platform
+            await again.react("qq:1000", "78")
+    async with app.test_api() as ctx:  # another connection: asked again
+        assert _port(_bot(ctx)).can(Capability.REACT)
+
+
+async def test_react_refused_is_a_platform_error(app: App) -> None:
+    """NapCat turns an error in the action into retcode 200 with its message,
+    e.g. "msg not found" for an unknown message id
+    (packages/napcat-onebot/action/msg/SetMsgEmojiLike.ts): a refusal, not
+    "unsupported", so no fallback call is made."""
+    from adapters import PlatformError
+
+    async with app.test_api() as ctx:
+        ctx.should_call_api(
+            "set_msg_emoji_like",
+            {"message_id": 77, "emoji_id": 124},
+            exception=ActionFailed(
+                status="failed", retcode=200, data=None, message="msg not found"
+            ),
+        )
+        with pytest.raises(PlatformError) as caught:
+            await _port(_bot(ctx)).react("qq:1000", "77")
+    assert caught.value.action == "set_msg_emoji_like"
+    assert caught.value.retryable is False
+
+
+async def test_acknowledge_logs_a_refusal_and_never_raises(app: App) -> None:
+    from adapters.port import acknowledge
+
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "set_msg_emoji_like",
+            {"message_id": 77, "emoji_id": 124},
+            exception=NetworkError("timeout"),
+        )
+        assert await acknowledge(port, "qq:1000", "77") is False
+        ctx.should_call_api(
+            "set_msg_emoji_like", {"message_id": 78, "emoji_id": 124}, result=None
+        )
+        assert await acknowledge(port, "qq:1000", "78") is True
+        assert await acknowledge(port, "qq:1000", None) is False  # no call

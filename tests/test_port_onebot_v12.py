@@ -169,6 +169,28 @@ async def test_mute_and_unmute_not_supported_on_wechat(app: App) -> None:
         assert caught.value.capability is Capability.UNMUTE
 
 
+@pytest.mark.parametrize(
+    ("impl", "platform", "group"),
+    [("ComWechat", "wechat", "wx:777@chatroom"), ("walle-q", "qq", "qq:1000")],
+)
+async def test_react_not_supported_on_v12(
+    app: App, impl: str, platform: str, group: str
+) -> None:
+    """OneBot v12 has no reaction action, nor does ComWeChat's vendor set: the
+    port says NotSupported without calling the platform, and acknowledge()
+    falls back quietly."""
+    from adapters import Capability, NotSupported
+    from adapters.port import acknowledge
+
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx, impl=impl, platform=platform))
+        assert not port.can(Capability.REACT)
+        with pytest.raises(NotSupported) as caught:
+            await port.react(group, "m1")
+        assert caught.value.capability is Capability.REACT
+        assert await acknowledge(port, group, "m1") is False
+
+
 async def test_kick_on_comwechat_uses_vendor_action(app: App) -> None:
     from adapters import Capability
 
