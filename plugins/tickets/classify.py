@@ -62,10 +62,17 @@ class Location:
     building: str | None = None
     unit: str | None = None
     room: str | None = None
+    floor: str | None = None  # read from the text, not kept on the ticket
 
     @property
     def empty(self) -> bool:
         return not (self.building or self.unit or self.room)
+
+    @property
+    def known(self) -> bool:
+        """The building is known: without it, no two places can be called the
+        same (``301`` is in every building)."""
+        return bool(self.building)
 
     def parts(self) -> tuple[str | None, str | None, str | None]:
         return self.building, self.unit, self.room
@@ -79,6 +86,32 @@ _UNIT_ONLY = re.compile(rf"{_U}\s*(?:{_R})?")
 _DASHED = re.compile(r"(?<![\d-])(\d{1,3})-(\d{1,2})-(\d{3,4})(?![\d-])")
 _DASHED2 = re.compile(r"(?<![\d-])(\d{1,3})-(\d{3,4})(?![\d-])")
 _ROOM = re.compile(r"(?<!\d)(\d{3,4})\s*(?:室|房)")
+# 三栋, 十二栋, 二单元, 五楼 → 3栋, 12栋, 2单元, 5楼 (两栋楼 is "two buildings")
+_CN_DIGITS = {c: n for n, c in enumerate("一二三四五六七八九", 1)}
+_CN_PLACE = re.compile(
+    r"(?<![一二三四五六七八九十\d])"
+    r"([一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+    r"(?=\s*(?:栋|幢|号楼|座|单元|门洞|层|楼))"
+)
+# English: "building 5", "Bldg 5", "Block A", "unit 2", "room 301", "Rm 301",
+# "flat 1203", "5th floor", "floor 5" (the words in any case; a letter
+# building only in capitals, so that "building a fence" is no place)
+_NO = r"(?:(?i:no)\.?\s*)?#?\s*"
+_EN_BUILDING = re.compile(
+    rf"(?<![A-Za-z])(?i:building|bldg|blk|block|tower)\.?\s*{_NO}"
+    r"(\d{1,3}|[A-Z])(?![A-Za-z0-9])"
+)
+_EN_UNIT = re.compile(
+    rf"(?<![A-Za-z])(?i:unit|entrance|stairwell)\.?\s*{_NO}(\d{{1,4}})(?!\d)"
+)
+_EN_ROOM = re.compile(
+    rf"(?<![A-Za-z])(?i:room|rm|flat|apt|apartment)\.?\s*{_NO}(\d{{3,4}})(?!\d)"
+)
+_FLOOR = re.compile(
+    r"(?<![\d#A-Za-z])(\d{1,2})\s*(?:(?i:st|nd|rd|th)\s*)?(?i:floor|fl)(?![A-Za-z])"
+    r"|(?<![A-Za-z])(?i:floor)\s*(\d{1,2})(?!\d)"
+    r"|(?<![\d#])(\d{1,2})\s*(?:层|楼)"
+)
 
 
 def _clean(value: str | None) -> str | None:
@@ -88,21 +121,49 @@ def _clean(value: str | None) -> str | None:
     return value.lstrip("0") or value
 
 
-def parse_location(text: str) -> Location:
-    """楼栋/单元/房号 written in ``text``: ``3栋2单元201``, ``3-2-201``, ``5号楼``."""
+def _cn_number(text: str) -> int:
+    tens, ten, ones = text.partition("十")
+    if not ten:
+        return _CN_DIGITS[text]
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def _plain(text: str) -> str:
     plain = _ascii_digits(text)
     plain = _ID.sub(" ", _MOBILE.sub(" ", _LANDLINE.sub(" ", plain)))
+    return _CN_PLACE.sub(lambda m: str(_cn_number(m.group(1))), plain)
+
+
+def _first(pattern: re.Pattern[str], text: str) -> str | None:
+    found = pattern.search(text)
+    if found is None:
+        return None
+    return next(g for g in found.groups() if g is not None)
+
+
+def parse_location(text: str) -> Location:
+    """楼栋/单元/房号 (and the floor) written in ``text``: ``3栋2单元201``,
+    ``3-2-201``, ``5号楼``, ``三栋``, ``building 5 unit 2 room 301``, ``5th floor``."""
+    plain = _plain(text)
     if m := _DASHED.search(plain):
         return Location(_clean(m.group(1)), _clean(m.group(2)), m.group(3))
+    building = unit = room = None
     if m := _FULL.search(plain):
-        return Location(_clean(m.group("b")), _clean(m.group("u")), m.group("r"))
-    if m := _DASHED2.search(plain):
-        return Location(_clean(m.group(1)), None, m.group(2))
-    if m := _UNIT_ONLY.search(plain):
-        return Location(None, _clean(m.group("u")), m.group("r"))
-    if m := _ROOM.search(plain):
-        return Location(None, None, m.group(1))
-    return Location()
+        building, unit, room = _clean(m.group("b")), _clean(m.group("u")), m.group("r")
+    elif m := _DASHED2.search(plain):
+        building, room = _clean(m.group(1)), m.group(2)
+    elif m := _UNIT_ONLY.search(plain):
+        unit, room = _clean(m.group("u")), m.group("r")
+    elif m := _ROOM.search(plain):
+        room = m.group(1)
+    building = building or _clean(_first(_EN_BUILDING, plain))
+    if unit is None and (found := _first(_EN_UNIT, plain)) is not None:
+        if len(found) <= 2:
+            unit = _clean(found)
+        else:  # "unit 1203" is a flat
+            room = room or found
+    room = room or _first(_EN_ROOM, plain)
+    return Location(building, unit, room, _clean(_first(_FLOOR, plain)))
 
 
 def location_for(
@@ -114,11 +175,13 @@ def location_for(
     building. A building written without a room (``3栋电梯``) is a public place and
     keeps no room."""
     found = parse_location(text)
-    if not found.empty:
+    if not found.empty or found.floor:
         if found.building is None and household and household[0]:
-            return Location(household[0], found.unit or household[1], found.room)
+            return Location(
+                household[0], found.unit or household[1], found.room, found.floor
+            )
         if found.building is None and group_building:
-            return Location(group_building, found.unit, found.room)
+            return Location(group_building, found.unit, found.room, found.floor)
         return found
     if household is not None:
         return Location(*household)

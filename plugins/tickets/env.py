@@ -22,7 +22,13 @@ class Outgoing:
     target: str  # a group, or a user when private
     text: str
     private: bool = False
-    mention: str | None = None
+    mention: str | tuple[str, ...] | None = None  # one member, or several
+
+    @property
+    def mentions(self) -> tuple[str, ...]:
+        if self.mention is None:
+            return ()
+        return (self.mention,) if isinstance(self.mention, str) else self.mention
 
 
 @dataclass

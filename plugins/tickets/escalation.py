@@ -26,7 +26,7 @@ from plugins.core import cancel, job_handler, port_for_group, schedule, send_que
 from .config import EscalationConfig
 from .env import Env, Outgoing, now_utc
 from .models import Ticket, TicketEvent
-from .render import number, span, summary, when
+from .render import level_name, number, span, summary, when
 from .sla import Calendar, add_business, business_between, nudge_time
 from .states import WORKING, Status
 
@@ -170,7 +170,6 @@ def _messages(
     tz = env.tz
 
     def values(locale: str) -> dict:
-        level = cfg.escalation.levels[max(step.level, 1) - 1]
         return {
             "number": number(ticket.number),
             "n": ticket.number,
@@ -178,7 +177,7 @@ def _messages(
             "left": span(business_between(now, step.due, cal), locale),
             "late": span(now - step.due, locale),
             "interval": span(timedelta(seconds=ticket.update_seconds), locale),
-            "level": level.name,
+            "level": level_name(cfg, max(step.level, 1), locale),
             "summary": summary(ticket, cfg, locale, True),
         }
 

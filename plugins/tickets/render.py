@@ -6,7 +6,8 @@ private); everything else has phone and ID numbers masked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -42,6 +43,51 @@ def kind_name(kind: str, locale: str) -> str:
     return t(locale, f"tickets.kind.{kind}")
 
 
+def stage_name(target: str, locale: str) -> str:
+    """A deadline of the ladder (acknowledge, update, resolve) in words."""
+    return t(locale, f"tickets.stage.{target}")
+
+
+RANKS = 5  # 一级 … 五级 have words of their own; further levels say 第6级
+
+
+def level_name(cfg: TicketsConfig, level: int, locale: str) -> str:
+    """An escalation level in words: 二级（经理） / level 2 (经理)."""
+    if 1 <= level <= RANKS:
+        rank = t(locale, f"tickets.rank.{level}")
+    else:
+        rank = t(locale, "tickets.rank_beyond", n=level)
+    levels = cfg.escalation.levels
+    if not 1 <= level <= len(levels):
+        return rank
+    return t(locale, "tickets.level", rank=rank, name=levels[level - 1].name)
+
+
+# the note of a ladder event: its deadline, and the level of an escalation
+_LADDER_NOTE = re.compile(r"^(acknowledge|update|resolve)(?: L(\d+))?$")
+
+
+def event_text(
+    event: TicketEvent, cfg: TicketsConfig, locale: str, full: bool
+) -> tuple[str, str]:
+    """What a history line says (the action, its note) in ``locale``: the
+    internal names kept in the table (``acknowledge L2``, ``水电 → 保洁``)
+    are put into words."""
+    note = event.note or ""
+    ladder = _LADDER_NOTE.match(note)
+    if event.action in ("nudge", "escalate") and ladder:
+        stage = stage_name(ladder.group(1), locale)
+        if event.action == "nudge" or not ladder.group(2):
+            return t(locale, "tickets.history.nudge", stage=stage), ""
+        level = level_name(cfg, int(ladder.group(2)), locale)
+        return t(locale, "tickets.history.escalate", stage=stage, level=level), ""
+    if event.action == "transfer":
+        parts = note.split(" → ")
+        if len(parts) == 2 and all(p in cfg.categories for p in parts):
+            note = " → ".join(cfg.label(p, locale) for p in parts)
+    return action_name(event.action, locale), text_for(note, full)
+
+
 def where(ticket: Ticket, locale: str) -> str:
     parts = []
     if ticket.building:
@@ -72,8 +118,15 @@ def short(text: str, size: int = 24) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
-def card(ticket: Ticket, cfg: TicketsConfig, locale: str, tz: ZoneInfo) -> str:
-    """The staff group's card: every detail, unmasked."""
+def card(
+    ticket: Ticket,
+    cfg: TicketsConfig,
+    locale: str,
+    tz: ZoneInfo,
+    maybe: Sequence[int] = (),
+) -> str:
+    """The staff group's card: every detail, unmasked; ``maybe``: open tickets
+    this one may duplicate (newest first), with the /合并 command for the first."""
     images = ""
     if ticket.images:
         images = t(
@@ -97,6 +150,19 @@ def card(ticket: Ticket, cfg: TicketsConfig, locale: str, tz: ZoneInfo) -> str:
         time=when(ticket.created_at, locale, tz),
         images=images,
         due=when(ticket.ack_due_at, locale, tz),
+        maybe=maybe_line(ticket, maybe, locale),
+    )
+
+
+def maybe_line(ticket: Ticket, maybe: Sequence[int], locale: str) -> str:
+    if not maybe:
+        return ""
+    return t(
+        locale,
+        "tickets.card.maybe",
+        numbers=t(locale, "tickets.separator").join(number(n) for n in maybe),
+        n=ticket.number,
+        into=maybe[0],
     )
 
 
@@ -120,16 +186,19 @@ def detail(
     full: bool,
     now: datetime,
 ) -> str:
-    history = "\n".join(
-        t(
-            locale,
-            "tickets.detail.event",
-            time=when(e.at, locale, tz),
-            action=action_name(e.action, locale),
-            note=(": " + text_for(e.note, full)) if e.note else "",
+    lines = []
+    for e in events:
+        action, note = event_text(e, cfg, locale, full)
+        lines.append(
+            t(
+                locale,
+                "tickets.detail.event",
+                time=when(e.at, locale, tz),
+                action=action,
+                note=(": " + note) if note else "",
+            )
         )
-        for e in events
-    )
+    history = "\n".join(lines)
     deadlines = []
     for key, due, done in (
         ("tickets.detail.ack_due", ticket.ack_due_at, ticket.first_response_at),

@@ -8,7 +8,7 @@ command and the messages to send elsewhere (staff groups, reporters).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -46,6 +46,7 @@ from .sla import add_business, business_between, resume_due
 from .states import OPEN, IllegalTransition, Status, next_status
 
 SYSTEM = "linli"
+MAYBE = 3  # at most this many "是不是 #0002？" on a new ticket's card
 Values = Callable[[str], dict[str, Any]]
 
 
@@ -199,25 +200,31 @@ def _with(base: Values, **extra: Any) -> Values:
 async def tell_reporters(
     env: Env, ticket: Ticket, key: str, values: Values
 ) -> list[Outgoing]:
-    """A state change for everyone subscribed: in the group where they reported
-    (mentioning them, masked) or privately, per ``report_back``."""
+    """A state change for everyone subscribed: one post in each group where
+    people reported, mentioning every one of them (masked), or privately, per
+    ``report_back``."""
     subs = await Subscriber.filter(ticket_id=ticket.id).order_by("id")
     mode = env.section(ticket.group).report_back
+    followers: dict[str, list[str]] = {}  # group → its followers, in order
+    for sub in subs:
+        if mode != "private" and sub.group is not None:
+            users = followers.setdefault(sub.group, [])
+            if sub.user not in users:
+                users.append(sub.user)
     out: list[Outgoing] = []
-    groups_done: set[str] = set()
     for sub in subs:
         if mode == "private" or sub.group is None:
             text = _render(sub.locale, key, values)
             out.append(Outgoing(sub.user, mask_private(text), private=True))
             continue
-        if sub.group in groups_done:
-            continue  # one post per group; the others there read it too
-        groups_done.add(sub.group)
-        locale = env.locale_of(sub.group)
-        text = _render(locale, key, values)
+        users = followers.pop(sub.group, None)
+        if users is None:
+            continue  # the group's one post is out already
+        text = _render(env.locale_of(sub.group), key, values)
         if not env.is_staff_group(sub.group):
             text = mask_private(text)
-        out.append(Outgoing(sub.group, text, mention=sub.user))
+        mention = users[0] if len(users) == 1 else tuple(users)
+        out.append(Outgoing(sub.group, text, mention=mention))
     return out
 
 
@@ -241,17 +248,18 @@ def tell_staff(
     return out
 
 
-def cards(env: Env, ticket: Ticket) -> list[Outgoing]:
+def cards(env: Env, ticket: Ticket, maybe: Sequence[int] = ()) -> list[Outgoing]:
     """The ticket's card for each of its staff groups (on-call people privately
-    when the estate has no staff group)."""
+    when the estate has no staff group); ``maybe``: the numbers of open tickets
+    it may duplicate, offered with the /合并 command."""
     cfg = env.section(ticket.group)
     groups = env.staff_groups(ticket.group, ticket.category)
     out = [
-        Outgoing(group, card(ticket, cfg, env.locale_of(group), env.tz))
+        Outgoing(group, card(ticket, cfg, env.locale_of(group), env.tz, maybe))
         for group in groups
     ]
     if not groups:
-        text = card(ticket, cfg, ticket.locale, env.tz)
+        text = card(ticket, cfg, ticket.locale, env.tz, maybe)
         out += [Outgoing(user, text, private=True) for user in cfg.on_call]
     return out
 
@@ -319,7 +327,7 @@ async def report(
     category = classify(text, cfg)
     urgent = is_p1(text, cfg)
     place = location_for(text, actor.household, env.building_of(actor.group))
-    duplicate = await _duplicate_of(env, actor, category, place, now)
+    duplicate, maybe = await _duplicate_of(env, actor, category, place, now)
     if duplicate is not None:
         return await _link(env, actor, duplicate, urgent, now)
 
@@ -364,7 +372,7 @@ async def report(
     await escalation.arm(env, ticket, now)
 
     tz = env.tz
-    outbox = cards(env, ticket)
+    outbox = cards(env, ticket, maybe=[m.number for m in maybe])
     if urgent:
         outbox += page_on_call(env, ticket)
     base = _common(env, ticket)
@@ -394,21 +402,36 @@ def page_on_call(env: Env, ticket: Ticket) -> list[Outgoing]:
 
 async def _duplicate_of(
     env: Env, actor: Actor, category: str, place: Location, now: datetime
-) -> Ticket | None:
+) -> tuple[Ticket | None, list[Ticket]]:
+    """The open ticket this report is part of (linked at once), else the ones
+    it may be part of (offered to staff on the new ticket's card: 是不是 #0002？).
+
+    Linked automatically only when both places are known (the building at
+    least: ``301`` is in every building), the same at the category's
+    ``duplicate_scope``, and the two groups are not about different buildings.
+    """
     cfg = env.section(actor.group)
     scope = cfg.categories[category].duplicate_scope
-    if scope == "none" or (scope == "room" and place.empty):
-        return None
+    if scope == "none":
+        return None, []
     candidates = await Ticket.filter(
         estate=cfg.estate,
         category=category,
         status__in=[s.value for s in OPEN],
         created_at__gte=now - cfg.duplicate_window,
     ).order_by("-created_at")
+    here = env.building_of(actor.group)
+    maybe: list[Ticket] = []
     for ticket in candidates:
-        if same_place(_location(ticket), place, scope):
-            return ticket
-    return None
+        other = _location(ticket)
+        if not same_place(other, place, scope):
+            continue
+        there = env.building_of(ticket.group)
+        apart = bool(here and there and here != there)
+        if place.known and other.known and not apart:
+            return ticket, []
+        maybe.append(ticket)
+    return None, maybe[:MAYBE]
 
 
 async def _link(

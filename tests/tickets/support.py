@@ -18,6 +18,8 @@ TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2030, 3, 4, 9, 0, tzinfo=TZ)
 RESIDENTS = "qq:71000"
 STAFF = "qq:72000"
+BIG = "qq:71002"  # a residents' group of the whole estate: no building
+ENGLISH = "qq:71003"  # an English residents' group, no building either
 _estates = itertools.count(1)
 
 BASE = """
@@ -26,6 +28,8 @@ core:
 groups:
   "qq:71000": {{name: 3栋业主群, role: residents, building: "3"}}
   "qq:71001": {{name: 5栋业主群, role: residents, building: "5"}}
+  "qq:71002": {{name: 小区业主大群, role: residents}}
+  "qq:71003": {{name: Residents, role: residents, locale: en}}
   "qq:72000": {{name: 物业工作群, role: staff}}
 tickets:
   estate: {estate}

@@ -61,6 +61,46 @@ def test_location_from_the_text(text: str, expected: tuple) -> None:
     assert parse_location(text).parts() == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected", "floor"),
+    [
+        ("the lift in building 5 is broken", ("5", None, None), None),
+        ("Bldg 3 unit 2 hallway light broken", ("3", "2", None), None),
+        ("BLDG 5, RM 1203: no water", ("5", None, "1203"), None),
+        ("room 301 toilet blocked", (None, None, "301"), None),
+        ("unit 1203 leaking", (None, None, "1203"), None),  # a flat, not 单元
+        ("Block A lift stuck", ("A", None, None), None),
+        ("5th floor corridor light", (None, None, None), "5"),
+        ("building 3, floor 12, lights out", ("3", None, None), "12"),
+        ("they are building a fence", (None, None, None), None),
+        ("the drain is blocked", (None, None, None), None),
+        ("三栋电梯坏了", ("3", None, None), None),
+        ("十二栋二单元楼道灯", ("12", "2", None), None),
+        ("3栋5楼楼道灯不亮", ("3", None, None), "5"),
+        ("一楼大厅漏水", (None, None, None), "1"),
+        ("两栋楼之间的路灯坏了", (None, None, None), None),  # two buildings
+        ("楼上装修太吵", (None, None, None), None),
+    ],
+)
+def test_english_places_chinese_numerals_and_floors(
+    text: str, expected: tuple, floor: str | None
+) -> None:
+    from plugins.tickets.classify import parse_location
+
+    found = parse_location(text)
+    assert (found.parts(), found.floor) == (expected, floor)
+
+
+def test_a_floor_alone_is_no_known_place() -> None:
+    from plugins.tickets.classify import location_for
+
+    found = location_for("5th floor lift", None, None)
+    assert (found.known, found.floor) == (False, "5")
+    # the reporter's building and stairwell, the floor from the text, no flat
+    found = location_for("5楼楼道灯", ("3", "2", "201"), None)
+    assert (found.parts(), found.floor) == (("3", "2", None), "5")
+
+
 def test_location_falls_back_to_household_then_group_building() -> None:
     from plugins.tickets.classify import location_for
 

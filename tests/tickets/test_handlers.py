@@ -232,3 +232,86 @@ async def test_free_format_is_not_taken_in_the_staff_group(
         )
         ctx.receive_event(bot, event)
     assert sent == []
+
+
+async def test_a_report_without_a_place_is_offered_to_staff_not_merged(
+    app: App, sent: list
+) -> None:
+    """Seen by users: an English report about building 5 was merged into 3栋's
+    #0001, and a report without a place into any lift ticket."""
+    await _report(app, "/报修 电梯坏了")  # 3-2-201 in 3栋's group: #0001
+    sent.clear()
+    await _say(
+        app,
+        group_message(
+            "/report the lift in building 5 is broken", group=3000, card="nick"
+        ),
+        Text(lambda s: s.startswith("[Repair] Received: ticket #0002 (Lifts, Bldg 5")),
+    )
+    [card] = sent
+    assert card.target == "qq:2000" and "是不是" not in card.text
+    sent.clear()
+    await _say(
+        app,
+        group_message("/report the lift is broken", group=3000, user=46, card="nick"),
+        Text(lambda s: "ticket #0003" in s and "follow" not in s),
+    )
+    [card] = sent
+    assert "是不是 #0002、#0001？" in card.text and "/合并 3 2" in card.text
+    await _say(
+        app,
+        group_message("/合并 3 2", group=2000, user=7),
+        Text(lambda s: s.startswith("#0003 已合并到 #0002")),
+    )
+
+
+async def test_every_follower_in_the_group_is_mentioned(app: App, sent: list) -> None:
+    await _report(app, "/报修 电梯坏了")
+    await _say(
+        app,
+        group_message("/报修 电梯又停了", user=43, card="3-2-502 李四"),
+        Text(lambda s: "#0001" in s and "已为您关注" in s),
+    )
+    sent.clear()
+    await _say(
+        app,
+        group_message("/接单 1", group=2000, user=7, card="李师傅"),
+        Text(lambda s: s.startswith("已受理 #0001")),
+    )
+    [notice] = sent
+    assert (notice.target, notice.mention) == ("qq:1000", ("qq:42", "qq:43"))
+
+
+async def test_ticket_history_is_in_the_groups_language(app: App, sent: list) -> None:
+    """Seen by users: "时限提醒: acknowledge", "超时升级: acknowledge L2"."""
+    from datetime import UTC, datetime
+
+    from plugins.core import store
+    from plugins.tickets.models import Ticket, TicketEvent
+
+    await _report(app)
+    estate = store.current.section("tickets").estate
+    ticket = await Ticket.get(estate=estate, number=1)
+    now = datetime.now(UTC)
+    for action, note in (("nudge", "acknowledge"), ("escalate", "acknowledge L2")):
+        await TicketEvent.create(
+            ticket_id=ticket.id, at=now, actor="linli", action=action, note=note
+        )
+
+    def chinese(text: str) -> bool:
+        return (
+            "接单时限提醒" in text
+            and "接单超时，升级到二级" in text
+            and "acknowledge" not in text
+            and "L2" not in text
+        )
+
+    def english(text: str) -> bool:
+        return (
+            "acknowledgement deadline reminder" in text
+            and "acknowledgement overdue, escalated to level 2" in text
+            and "L2" not in text
+        )
+
+    await _say(app, group_message("/工单 1", user=50), Text(chinese))
+    await _say(app, group_message("/ticket 1", group=3000, user=51), Text(english))

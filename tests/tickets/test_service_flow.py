@@ -110,7 +110,8 @@ async def test_same_problem_same_place_is_linked_and_followed() -> None:
     assert await Ticket.filter(estate=env.section().estate).count() == 3
     # the reporter of the duplicate hears about changes too
     ack = await service.acknowledge(env, staff(), 1, now=T0 + minutes(12))
-    assert {o.mention for o in ack.outbox} == {"qq:42"}  # one post in the group
+    [post] = ack.outbox  # one post in the group, mentioning both
+    assert (post.target, post.mention) == (RESIDENTS, ("qq:42", "qq:43"))
 
 
 async def test_the_whole_loop_reaches_the_reporter_masked() -> None:
