@@ -207,3 +207,69 @@ async def _kill_and_restart(linli_process: LinliProcess) -> None:
     assert after.paused_seconds >= paused_for
     first = await _ticket(linli_process, 1)
     assert first.breached and first.escalation_level >= 1
+
+
+WITH_BIG_GROUP = CONFIG.replace(
+    '  "qq:2000":\n',
+    '  "qq:1001":\n    name: 小区业主大群\n    role: residents\n  "qq:2000":\n',
+)
+
+
+async def test_followers_are_mentioned_and_unplaced_reports_are_offered(
+    linli_process: LinliProcess,
+) -> None:
+    """Seen by users: the neighbour whose report was linked was never
+    @-mentioned, and a report without a place was merged into another
+    building's ticket. Here: both neighbours in 3栋's group are mentioned in
+    one post; 老王 (no household, a group without a building) gets a ticket of
+    his own, and the staff card asks 是不是 #0001？ with the /合并 command."""
+    linli_process.config_text = WITH_BIG_GROUP
+    await linli_process.start()
+    try:
+        async with linli_process.connect() as onebot:
+            await onebot.group_message("/报修 电梯坏了")  # 3-2-201 张三 (42)
+            await onebot.expect_call("send_msg", where=to_group(1000, "#0001"))
+            await onebot.group_message("/报修 电梯又停了", user=43, card="3-2-502 李四")
+            await onebot.expect_call(
+                "send_msg", where=to_group(1000, "#0001", "已为您关注")
+            )
+            await onebot.group_message(
+                "/报修 电梯坏了", group=1001, user=44, card="老王"
+            )
+            await onebot.expect_call("send_msg", where=to_group(1001, "#0002"))
+            card = await onebot.expect_call(
+                "send_group_msg", where=to_group(2000, "【报修】#0002")
+            )
+            assert "是不是 #0001？" in text_of(card) and "/合并 2 1" in text_of(card)
+
+            seen = len(onebot.calls)
+            await onebot.group_message("/接单 1", group=2000, user=7, card="李师傅")
+            notice = await onebot.expect_call(
+                "send_group_msg", where=to_group(1000, "已受理"), after=seen
+            )
+            assert mentioned(notice) == ["42", "43"]
+
+            await onebot.group_message("/合并 2 1", group=2000, user=7)
+            merged = await onebot.expect_call(
+                "send_group_msg", where=to_group(1001, "已合并"), after=seen
+            )
+            assert mentioned(merged) == ["44"]
+
+            seen = len(onebot.calls)
+            await onebot.group_message("/进展 1 配件已订，明天更换", group=2000, user=7)
+            here = await onebot.expect_call(
+                "send_group_msg", where=to_group(1000, "配件已订"), after=seen
+            )
+            there = await onebot.expect_call(
+                "send_group_msg", where=to_group(1001, "配件已订"), after=seen
+            )
+            assert mentioned(here) == ["42", "43"] and mentioned(there) == ["44"]
+            posts = [
+                c
+                for c in onebot.calls[seen:]
+                if c.action == "send_group_msg" and "配件已订" in text_of(c)
+            ]
+            assert len(posts) == 2  # one post per group
+    finally:
+        await linli_process.stop()
+        print(linli_process.log()[-6000:])  # shown when the test fails
