@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from nonebot import logger
 
 from adapters import Capability, NotSupported, PlatformError
+from adapters.port import acknowledge
 from plugins.core import Role, audit, compact, send_queue
 from plugins.core.context import Context
 from plugins.core.settings import load_settings
@@ -49,7 +50,7 @@ def kinds(ctx: Context) -> FieldKinds:
         count=cfg.count_fields,
         household=tuple(cfg.household_fields),
         household_pattern=ctx.config.core.household_pattern,
-        max_count=cfg.max_count,
+        private=tuple(cfg.private_fields),
     )
 
 
@@ -131,16 +132,19 @@ async def _create(ctx: Context, command: Command) -> str:
 
 
 async def _join(ctx: Context, command: Command) -> str | None:
-    group, text = ctx.group or "", command.text
+    group, count = ctx.group or "", command.count
     try:
         sheet = await service.pick_open(group, command.number)
     except SignupError as exc:
-        # "/接龙 + 2" with no sheet 2 but one sheet open: the 2 was the entry's
-        if exc.key != "signup.error.not_found" or command.number is None:
+        # "/接龙 + 2" with no sheet 2 but one sheet open: 2 people
+        number = command.number
+        if exc.key != "signup.error.not_found" or number is None or count:
+            raise
+        if not 1 <= number <= config(ctx).max_count:
             raise
         sheet = await service.pick_open(group, None)
-        text = f"{command.number} {text}".strip()
-    return await join_sheet(ctx, sheet, text, command.count)
+        count = number
+    return await join_sheet(ctx, sheet, command.text, count)
 
 
 async def _leave(ctx: Context, command: Command) -> str:
@@ -270,28 +274,37 @@ async def join_sheet(
     *,
     pasted: bool = False,
 ) -> str | None:
-    """Add or replace the sender's entry; the list follows, coalesced."""
+    """Add or replace the sender's entry: an "ok" reaction on their message
+    says at once that it counted (where the platform has reactions); the list
+    follows, coalesced, sooner where there was no reaction."""
     cfg = config(ctx)
     data = parse_entry(text, sheet.field_names, kinds(ctx), name_first=pasted)
     if count is not None and data.count is None:
-        data.count = min(count, cfg.max_count)
+        data.count = count  # "+2": the service refuses more than max_count
     change = await service.join(
         sheet.id,
         member(ctx),
         data,
-        count_fields=cfg.count_fields,
+        max_count=cfg.max_count,
         max_entries=cfg.max_entries,
         name=data.name or None,
     )
-    await after_change(ctx, change)
+    reacted = await acknowledge(ctx.port, ctx.group, ctx.info.message_id)
+    await after_change(ctx, change, acknowledged=reacted)
     return None
 
 
-async def after_change(ctx: Context, change: service.Change) -> None:
-    """Re-post the list (at most once per ``repost_seconds``) and tell the
+async def after_change(
+    ctx: Context, change: service.Change, *, acknowledged: bool = True
+) -> None:
+    """Re-post the list (at most once per ``repost_seconds``; a change nobody
+    saw acknowledged within ``posting.UNACKNOWLEDGED_SECONDS``) and tell the
     promoted, with a mention."""
     group = change.sheet.group
-    await posting.changed(change.sheet, config(ctx).repost_seconds)
+    every = config(ctx).repost_seconds
+    if not acknowledged:
+        every = min(every, posting.UNACKNOWLEDGED_SECONDS)
+    await posting.changed(change.sheet, every)
     for entry in change.promoted:
         text = ctx.t("signup.promoted", title=change.sheet.title)
         sent = send_queue().send_group(group, text, mention=entry.user)

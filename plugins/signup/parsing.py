@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from plugins.core.identity import parse_household
+from plugins.core.privacy import mask_private
 from plugins.core.timeparse import parse_when
 
 
@@ -220,18 +221,28 @@ class FieldKinds:
     count: dict[str, str]  # name → unit shown (人数 → 人)
     household: tuple[str, ...]
     household_pattern: str
-    max_count: int = 10
+    private: tuple[str, ...] = ()  # phone, ID: only such numbers go there
 
 
 _COUNT = re.compile(r"^[x×*]?(\d{1,4})\s*(人|位|个人|份|个|袋|箱|斤|件|张|只|桶)?$")
+_PEOPLE = {"人", "位", "个人"}
 _SPLIT = re.compile(r"[\s,，、;；]+")
 
 
-def _count(token: str, bare: bool) -> int | None:
+def _count(token: str, bare: bool, units: set[str] | None = None) -> int | None:
+    """``2人``, ``x3``, ``2`` (``bare``): the number; ``units`` limits the units."""
     match = _COUNT.match(token)
     if match is None or (match.group(2) is None and not bare):
         return None
+    if units is not None and match.group(2) not in units:
+        return None
     return int(match.group(1))
+
+
+def _is_private_number(token: str) -> bool:
+    """A phone, ID or card number: what :func:`mask_private` masks (the
+    token is folded already: no full-width digits)."""
+    return mask_private(token) != token
 
 
 def household_key(text: str, pattern: str) -> tuple[str | None, str]:
@@ -249,14 +260,17 @@ def parse_entry(
 ) -> EntryInput:
     """Read the sheet's fields out of what the member typed; the rest is a note.
 
-    With ``name_first`` (a line of a pasted list: ``王五 3-201``) the first free
-    word is the name.
+    The count is people (or portions) and takes places: ``2人`` on any sheet,
+    a bare ``2`` only where the sheet has a count field (人数). With
+    ``name_first`` (a line of a pasted list: ``王五 3-201``) the first free word
+    is the name. Whether the count is allowed is the service's to say.
     """
     text = _fold(text)
     out = EntryInput()
     count_field = next((f for f in fields if f in kinds.count), None)
     house_field = next((f for f in fields if f in kinds.household), None)
     others = [f for f in fields if f not in (count_field, house_field)]
+    private = {f.lower() for f in kinds.private}
     tokens = [t for t in _SPLIT.split(text) if t]
     rest: list[str] = []
     i = 0
@@ -279,10 +293,14 @@ def parse_entry(
             else:
                 out.values[name] = value
             continue
-        if count_field and out.count is None:
-            # a bare number is a count after a household, or on its own
-            bare = out.household is not None or len(tokens) == 1
-            number = _count(token, bare=bare)
+        if out.count is None:
+            # with a count field, a bare number is a count after a household
+            # or on its own; without one, only people ("2人") are
+            bare = count_field is not None and (
+                out.household is not None or len(tokens) == 1
+            )
+            units = None if count_field else _PEOPLE
+            number = _count(token, bare=bare, units=units)
             if number is not None:
                 out.count = number
                 continue
@@ -297,13 +315,21 @@ def parse_entry(
     if name_first and rest:
         out.name = rest.pop(0)
     if others and rest and not out.values:
-        # "接龙 3-201 13800000000": unlabelled words fill the other fields in order
+        # "接龙 3-201 13800000000": unlabelled words fill the other fields in
+        # order; a private field (电话) only takes a phone or ID number, so a
+        # remark ("带老人") never hides behind ****
         for name in others:
-            if rest:
-                out.values[name] = rest.pop(0)
+            if name.lower() in private:
+                found = next((w for w in rest if _is_private_number(w)), None)
+                if found is not None:
+                    rest.remove(found)
+                    out.values[name] = found
+            elif rest:
+                word = next((w for w in rest if not _is_private_number(w)), None)
+                if word is not None:
+                    rest.remove(word)
+                    out.values[name] = word
     out.rest = " ".join(rest)
-    if out.count is not None and not 1 <= out.count <= kinds.max_count:
-        raise ParseError("signup.error.count_range", limit=kinds.max_count)
     return out
 
 
@@ -327,24 +353,27 @@ class PlainJoin:
     count: int | None = None
 
 
-_PLUS_TEXT = re.compile(r"^\+\s*(\d{1,2})?(?:\s+(?P<rest>.*))?$", re.DOTALL)
+_PLUS_TEXT = re.compile(r"^\+\s*(\d{1,3})?(?:\s+(?P<rest>.*))?$", re.DOTALL)
 _JIELONG_TEXT = re.compile(r"^接龙(?:\s*\+\s*1?)?(?:[\s:]+(?P<rest>.+))?$", re.DOTALL)
 _QUESTION = re.compile(r"[?？吗呢么]")
 
 
 def parse_plain(text: str, max_count: int = 10) -> PlainJoin | None:
-    """``+1``, ``+2 带孩子``, ``接龙``, ``接龙 3-201 2人``; None for anything else."""
+    """``+1``, ``+2 带孩子``, ``接龙``, ``接龙 3-201 2人``; None for anything else.
+
+    ``+11`` (over ``max_count``) is a join too, for the service to refuse with
+    the limit; but ``+86 13800000000`` is a phone number, not 86 people.
+    """
     text = _fold(text)
     if not text or "\n" in text:
         return None
     match = _PLUS_TEXT.match(text)
     if match:
         n = int(match.group(1)) if match.group(1) else 1
-        if not 1 <= n <= max_count:
+        rest = (match.group("rest") or "").strip()
+        if n < 1 or (n > max_count and rest[:1].isdigit()):
             return None
-        return PlainJoin(
-            text=(match.group("rest") or "").strip(), count=n if n > 1 else None
-        )
+        return PlainJoin(text=rest, count=n if n > 1 else None)
     match = _JIELONG_TEXT.match(text)
     if match:
         rest = (match.group("rest") or "").strip()

@@ -12,6 +12,11 @@ posted (``service.repost_unposted``).
 
 When a list was last posted is kept in memory: after a restart the first change
 of each sheet is answered at once.
+
+A join is acknowledged at once by an "ok" reaction on the member's message
+where the platform has reactions (QQ through NapCat or Lagrange, Telegram);
+where it has none (WeChat, the terminal try-out) or the reaction failed, the
+list is the only answer, so it waits at most ``UNACKNOWLEDGED_SECONDS``.
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ from .config import SignupConfig
 from .models import CLOSED, Sheet
 from .render import Style, render_sheet
 
+# the coalescing delay for a change that got no reaction (capped by
+# repost_seconds): short, because the list is then what tells the member
+UNACKNOWLEDGED_SECONDS = 3.0
 # sheet id → time.monotonic() of its last post by this process
 _last_post: dict[int, float] = {}
 # one post of a sheet at a time: lists reach the group in the order they were read

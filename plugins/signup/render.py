@@ -41,6 +41,7 @@ def entry_line(n: int, entry: Entry, sheet: Sheet, style: Style, view: View) -> 
         parts.append(entry.household)
     parts.append(entry.name or entry.display_name or entry.user)
     private = {f.lower() for f in style.private_fields}
+    counted = any(name in style.count_units for name in sheet.field_names)
     for name in sheet.field_names:
         if name in style.count_units:
             parts.append(f"{entry.count}{style.count_units[name]}")
@@ -48,6 +49,8 @@ def entry_line(n: int, entry: Entry, sheet: Sheet, style: Style, view: View) -> 
         value = (entry.values or {}).get(name)
         if value:
             parts.append(mask_all(value) if name.lower() in private else value)
+    if not counted and entry.count > 1:  # "+2" on a sheet without 人数
+        parts.append(t(style.locale, "signup.sheet.people", count=entry.count))
     if entry.note:
         parts.append(entry.note)
     line = mask_private(" ".join(parts))

@@ -9,6 +9,7 @@ an IntegrityError is retried (the retry sees the other row and edits it).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -267,11 +268,6 @@ async def view(sheet: Sheet | int, *, reload: bool = True, full: bool = False) -
 # --------------------------------------------------------------------------
 
 
-def count_field(sheet: Sheet, count_fields: Iterable[str]) -> str | None:
-    names = set(count_fields)
-    return next((f for f in sheet.field_names if f in names), None)
-
-
 async def _locked(sheet_id: int) -> Sheet:
     sheet = await Sheet.filter(id=sheet_id).select_for_update().first()
     if sheet is None:
@@ -285,7 +281,12 @@ async def _bump(sheet: Sheet) -> None:
 
 
 async def _promote(sheet: Sheet, entries: list[Entry]) -> list[Entry]:
-    """Move the head of the waitlist in while its places fit (in order)."""
+    """Move the head of the waitlist in while its places fit (in order).
+
+    Called after every change that can free places or unblock the head: a
+    withdrawal or removal of any entry (also a waitlisted head too big to fit),
+    an edit of an entry's count.
+    """
     if sheet.capacity is None:
         return []
     used = sum(e.count for e in entries if e.status == IN)
@@ -305,16 +306,22 @@ async def join(
     member: Member,
     data: EntryInput,
     *,
-    count_fields: Iterable[str] = ("人数",),
+    max_count: int = 10,
     max_entries: int = 500,
     name: str | None = None,
 ) -> Change:
-    """Add the member's entry, or replace it if they have one (an edit)."""
+    """Add the member's entry, or replace it if they have one (an edit).
+
+    The entry takes ``data.count`` places (people; 1 when none was given), on
+    every sheet, with or without a 人数 field; more than ``max_count`` is
+    refused with the limit.
+    """
+    count = 1 if data.count is None else data.count
+    if not 1 <= count <= max_count:
+        raise SignupError("signup.error.count_range", limit=max_count)
     for attempt in range(RETRIES):
         try:
-            return await _join_once(
-                sheet_id, member, data, list(count_fields), max_entries, name
-            )
+            return await _join_once(sheet_id, member, data, count, max_entries, name)
         except IntegrityError:
             # a concurrent join of the same person/household won the race: the
             # retry finds that row and edits it, or reports the household taken
@@ -336,7 +343,7 @@ async def _join_once(
     sheet_id: int,
     member: Member,
     data: EntryInput,
-    count_fields: list[str],
+    count: int,
     max_entries: int,
     name: str | None,
 ) -> Change:
@@ -344,7 +351,6 @@ async def _join_once(
         sheet = await _locked(sheet_id)
         if sheet.status != OPEN:
             raise SignupError("signup.error.closed", title=sheet.title)
-        count = (data.count or 1) if count_field(sheet, count_fields) else 1
         if sheet.capacity is not None and count > sheet.capacity:
             raise SignupError("signup.error.over_capacity", capacity=sheet.capacity)
         household = data.household or member.household
@@ -441,7 +447,9 @@ async def remove(sheet_id: int, position: int, actor: str) -> Change:
 async def _drop(sheet: Sheet, entries: list[Entry], entry: Entry) -> Change:
     await entry.delete()
     rest = [e for e in entries if e.id != entry.id]
-    promoted = await _promote(sheet, rest) if entry.status == IN else []
+    # an entry in frees its places; a waitlisted head that did not fit
+    # (3 people, 1 place left) no longer blocks the smaller ones behind it
+    promoted = await _promote(sheet, rest)
     await _bump(sheet)
     return Change(sheet, entry, promoted=promoted)
 
@@ -515,12 +523,18 @@ async def request_repost(sheet_id: int, delay: float) -> None:
     """Re-post the list once, ``delay`` seconds from now, however many changes.
 
     A pending job (under one of two keys: the second is for a change made while
-    the first job runs) absorbs further changes: twenty quick joins, one post.
+    the first job runs) absorbs further changes: twenty quick joins, one post;
+    one due later than ``delay`` from now is brought forward (a join nobody saw
+    acknowledged wants its list sooner).
     """
     keys = post_keys(sheet_id)
-    if await Job.filter(key__in=keys, status="pending").exists():
-        return
     due = timezone.now() + timedelta(seconds=delay)
+    pending = await Job.filter(key__in=keys, status="pending").first()
+    if pending is not None:
+        if pending.due_at > due and pending.key is not None:
+            with contextlib.suppress(IntegrityError):  # taken meanwhile: it runs
+                await schedule("signup.post", due, {"id": sheet_id}, key=pending.key)
+        return
     for key in keys:
         try:
             await schedule("signup.post", due, {"id": sheet_id}, key=key)

@@ -47,6 +47,20 @@ def _new(title: str, number: int = 1, capacity: int | None = None) -> str:
     )
 
 
+def _join(ctx, bot, text: str, **kwargs):
+    """A join the platform acknowledges: the resident's message gets NapCat's
+    "OK" reaction, ``set_msg_emoji_like(message_id, emoji_id)`` (NapNeko/NapCatQQ
+    packages/napcat-onebot/action/msg/SetMsgEmojiLike.ts), and no reply."""
+    event = group_message(text, **kwargs)
+    ctx.receive_event(bot, event)
+    ctx.should_call_api(
+        "set_msg_emoji_like",
+        {"message_id": event.message_id, "emoji_id": 124},
+        result=None,
+    )
+    return event
+
+
 async def _sheet(group: int, number: int = 1):
     from plugins.signup.models import Sheet
 
@@ -101,13 +115,9 @@ async def test_plain_joins_are_silent_and_coalesced(app: App, queue) -> None:
         ctx.should_call_send(create, _new("周六义诊", capacity=2), result=None)
         ctx.should_finished(router())
         # "+1", "接龙 3-201 2人", "/接龙 + 备注": no reply each; the list follows
-        ctx.receive_event(bot, group_message("+1", group=group, user=1))
-        ctx.receive_event(
-            bot, group_message("接龙 3-201 2人", group=group, user=2, card="李四")
-        )
-        ctx.receive_event(
-            bot, group_message("/接龙 + 带孩子", group=group, user=3, card="5-101 王五")
-        )
+        _join(ctx, bot, "+1", group=group, user=1)
+        _join(ctx, bot, "接龙 3-201 2人", group=group, user=2, card="李四")
+        _join(ctx, bot, "/接龙 + 带孩子", group=group, user=3, card="5-101 王五")
     sheet = await _sheet(group)
     rows = await Entry.filter(sheet_id=sheet.id).order_by("id")
     assert [(r.user, r.household, r.name, r.count, r.status, r.note) for r in rows] == [
@@ -136,8 +146,7 @@ async def test_plus_one_with_two_open_sheets_asks_which(app: App) -> None:
             result=None,
         )
         ctx.should_finished(router())
-        event = group_message("/接龙 + 2 3-201", group=group, user=1)
-        ctx.receive_event(bot, event)
+        _join(ctx, bot, "/接龙 + 2 3-201", group=group, user=1)
     from plugins.signup.models import Entry
 
     second = await _sheet(group, 2)
@@ -163,9 +172,9 @@ async def test_paste_join_takes_the_new_last_line(app: App) -> None:
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _new("周六义诊"), result=None)
         ctx.should_finished(router())
-        ctx.receive_event(bot, group_message("+1", group=group, user=1, card="张三"))
+        _join(ctx, bot, "+1", group=group, user=1, card="张三")
         paste = "#接龙\n周六义诊\n\n1. 张三\n2. 王五 3-201"
-        ctx.receive_event(bot, group_message(paste, group=group, user=2, card="王五"))
+        _join(ctx, bot, paste, group=group, user=2, card="王五")
         # pasting the list without adding a line does not copy someone's entry
         same = group_message("#接龙\n周六义诊\n\n1. 张三", group=group, user=3)
         ctx.receive_event(bot, same)
@@ -187,8 +196,8 @@ async def test_withdraw_promotes_with_a_mention(app: App, queue) -> None:
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _new("周六义诊", capacity=1), result=None)
         ctx.should_finished(router())
-        ctx.receive_event(bot, group_message("+1", group=group, user=1))
-        ctx.receive_event(bot, group_message("+1", group=group, user=2))
+        _join(ctx, bot, "+1", group=group, user=1)
+        _join(ctx, bot, "+1", group=group, user=2)
         leave = group_message("/接龙 退出", group=group, user=1)
         ctx.receive_event(bot, leave)
         ctx.should_call_send(leave, _t("signup.left", title="周六义诊"), result=None)
@@ -208,7 +217,7 @@ async def test_close_by_a_resident_refused_by_the_creator_posts_final(
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _new("周六义诊"), result=None)
         ctx.should_finished(router())
-        ctx.receive_event(bot, group_message("+1", group=group, user=1))
+        _join(ctx, bot, "+1", group=group, user=1)
         refused = group_message("/接龙 结束 1", group=group, user=1)
         ctx.receive_event(bot, refused)
         ctx.should_call_send(
@@ -242,7 +251,7 @@ async def test_list_show_remove_and_mistakes(app: App) -> None:
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _new("周六义诊", capacity=10), result=None)
         ctx.should_finished(router())
-        ctx.receive_event(bot, group_message("+1", group=group, user=1))
+        _join(ctx, bot, "+1", group=group, user=1)
         listing = group_message("/接龙 列表", group=group)
         ctx.receive_event(bot, listing)
         ctx.should_call_send(
@@ -293,7 +302,7 @@ async def test_export_sends_the_admin_a_file(app: App) -> None:
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _new("周六义诊"), result=None)
         ctx.should_finished(router())
-        ctx.receive_event(bot, group_message("+1", group=group, user=1))
+        _join(ctx, bot, "+1", group=group, user=1)
     sheet = await _sheet(group)
     async with routed(app, "signup") as ctx:
         bot = _bot(ctx)
@@ -382,7 +391,169 @@ async def test_private_chat_english_group_and_number_fallback(app: App) -> None:
         ctx.should_call_send(event, _new("大米团购"), result=None)
         ctx.should_finished(router())
         # there is no sheet 3: with one sheet open, "3" is the entry's count
-        ctx.receive_event(bot, group_message("/接龙 + 3", group=group, user=1))
+        _join(ctx, bot, "/接龙 + 3", group=group, user=1)
     sheet = await _sheet(group)
     row = await Entry.get(sheet_id=sheet.id, user="qq:1")
     assert row.count == 3
+
+
+async def _due_in(sheet_id: int) -> float:
+    """Seconds from now until the pending coalesced re-post of the sheet."""
+    from datetime import UTC, datetime
+
+    from plugins.core.models import Job
+    from plugins.signup.service import post_keys
+
+    job = await Job.get(key__in=post_keys(sheet_id), status="pending")
+    return (job.due_at - datetime.now(UTC)).total_seconds()
+
+
+@pytest.mark.usefixtures("app_scheduler_paused")
+async def test_a_join_the_platform_refuses_to_react_to_still_counts(
+    app: App, queue
+) -> None:
+    """NapCat answers a failed set_msg_emoji_like with retcode 200 and the
+    error's message (packages/napcat-onebot/action/msg/SetMsgEmojiLike.ts:
+    "msg not found"): the join is kept, the failure logged, and the list comes
+    sooner (UNACKNOWLEDGED_SECONDS) than after an acknowledged join."""
+    from nonebot.adapters.onebot.v11 import ActionFailed
+
+    from plugins.signup.models import Entry
+    from plugins.signup.posting import UNACKNOWLEDGED_SECONDS
+
+    group = next(_groups)
+    async with routed(app, "signup") as ctx:
+        bot = _bot(ctx)
+        create = group_message("/接龙 周日包饺子 上限 5", group=group, user=500)
+        ctx.receive_event(bot, create)
+        ctx.should_call_send(create, _new("周日包饺子", capacity=5), result=None)
+        ctx.should_finished(router())
+        _join(ctx, bot, "+1", group=group, user=1)  # after a quiet spell: at once
+        refused = group_message("+1", group=group, user=2, card="5-101 王五")
+        ctx.receive_event(bot, refused)
+        ctx.should_call_api(
+            "set_msg_emoji_like",
+            {"message_id": refused.message_id, "emoji_id": 124},
+            exception=ActionFailed(
+                status="failed", retcode=200, data=None, message="msg not found"
+            ),
+        )
+    sheet = await _sheet(group)
+    assert await Entry.filter(sheet_id=sheet.id, user="qq:2").exists()
+    # the pending re-post (10 s after the sheet's card) was brought forward
+    assert 0 < await _due_in(sheet.id) <= UNACKNOWLEDGED_SECONDS
+
+
+@pytest.mark.usefixtures("app_scheduler_paused")
+async def test_an_acknowledged_join_keeps_the_longer_coalescing(
+    app: App, queue
+) -> None:
+    group = next(_groups)
+    async with routed(app, "signup") as ctx:
+        bot = _bot(ctx)
+        create = group_message("/接龙 周日包饺子", group=group, user=500)
+        ctx.receive_event(bot, create)
+        ctx.should_call_send(create, _new("周日包饺子"), result=None)
+        ctx.should_finished(router())
+        _join(ctx, bot, "+1", group=group, user=1)
+        _join(ctx, bot, "+1", group=group, user=2)
+    sheet = await _sheet(group)
+    assert await _due_in(sheet.id) > 5  # repost_seconds (10) from the card
+
+
+@pytest.mark.usefixtures("app_scheduler_paused")
+async def test_a_join_on_wechat_has_no_reaction_and_a_short_wait(
+    app: App, queue
+) -> None:
+    """OneBot v12 (ComWeChat) has no reaction: no call is made for one, and
+    the list, the only answer, follows within UNACKNOWLEDGED_SECONDS."""
+    import nonebot
+    from nonebot.adapters.onebot.v12 import Adapter as V12Adapter
+    from nonebot.adapters.onebot.v12 import Bot as V12Bot
+
+    from plugins.signup.models import Entry
+    from plugins.signup.posting import UNACKNOWLEDGED_SECONDS
+    from tests.events import v12_group_message
+    from tests.signup.util import make_sheet
+
+    room = f"{next(_groups)}@chatroom"
+    sheet = await make_sheet(f"wx:{room}", title="周日包饺子")
+    async with routed(app, "signup") as ctx:
+        bot = ctx.create_bot(
+            base=V12Bot,
+            adapter=nonebot.get_adapter(V12Adapter),
+            self_id="wxid_bot",
+            impl="ComWechat",
+            platform="wechat",
+        )
+        for user in ("wxid_a", "wxid_b"):
+            ctx.receive_event(bot, v12_group_message("+1", group=room, user=user))
+    assert await Entry.filter(sheet_id=sheet.id).count() == 2
+    assert len(queue.sent) == 1  # the first at once, the second coalesced
+    assert 0 < await _due_in(sheet.id) <= UNACKNOWLEDGED_SECONDS
+
+
+async def test_counts_on_a_sheet_without_fields(app: App, queue) -> None:
+    """/接龙 周日包饺子 上限 5: "+2" takes two places and shows 2人; "+11" and
+    "接龙 8-1-102 11人" are refused with the limit (max_count 10)."""
+    from plugins.signup.models import Entry
+
+    group = next(_groups)
+    async with routed(app, "signup") as ctx:
+        bot = _bot(ctx)
+        create = group_message("/接龙 周日包饺子 上限 5", group=group, user=500)
+        ctx.receive_event(bot, create)
+        ctx.should_call_send(create, _new("周日包饺子", capacity=5), result=None)
+        ctx.should_finished(router())
+        _join(ctx, bot, "+2", group=group, user=1)
+        for text in ("+11", "接龙 8-1-102 11人", "/接龙 +11"):
+            event = group_message(text, group=group, user=2, card="8-1-102 李四")
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(
+                event, _t("signup.error.count_range", limit=10), result=None
+            )
+            ctx.should_finished(router())
+    sheet = await _sheet(group)
+    rows = await Entry.filter(sheet_id=sheet.id)
+    assert [(r.user, r.count) for r in rows] == [("qq:1", 2)]
+    assert await _list_of(sheet) == (
+        "【接龙】周日包饺子\n1. 3-2-201 张三 2人\n剩余名额：3（共 5）\n"
+        "参加请发 +1，或 /接龙 + 1"
+    )
+
+
+async def test_a_remark_on_a_sheet_with_a_phone_field_stays_a_remark(
+    app: App, queue
+) -> None:
+    from plugins.signup.models import Entry
+
+    group = next(_groups)
+    async with routed(app, "signup") as ctx:
+        bot = _bot(ctx)
+        create = group_message("/接龙 周六义诊 字段 房号,电话", group=group, user=500)
+        ctx.receive_event(bot, create)
+        ctx.should_call_send(create, _new("周六义诊"), result=None)
+        ctx.should_finished(router())
+        _join(ctx, bot, "接龙 3-2-201 1人 带老人", group=group, user=1)
+        _join(ctx, bot, "+1 带孩子", group=group, user=2, card="5-101 王五")
+        _join(ctx, bot, "接龙 6-101 13812345678", group=group, user=3, card="赵六")
+    sheet = await _sheet(group)
+    rows = await Entry.filter(sheet_id=sheet.id).order_by("id")
+    assert [(r.values, r.note) for r in rows] == [
+        ({}, "带老人"),
+        ({}, "带孩子"),
+        ({"电话": "13812345678"}, ""),
+    ]
+    assert (await _list_of(sheet)).splitlines()[1:4] == [
+        "1. 3-2-201 张三 带老人",
+        "2. 5-101 王五 带孩子",
+        "3. 6-101 赵六 *******5678",
+    ]
+
+
+async def _list_of(sheet) -> str:
+    """The list as the coalesced re-post (posting._post) renders it."""
+    from plugins.signup import posting, service
+    from plugins.signup.render import render_sheet
+
+    return render_sheet(await service.view(sheet.id), posting.style_for(sheet.group))

@@ -16,14 +16,14 @@ PATTERN = (
 )
 
 
-def _kinds(max_count: int = 10):
+def _kinds():
     from plugins.signup.parsing import FieldKinds
 
     return FieldKinds(
         count={"人数": "人", "份数": "份"},
         household=("房号",),
         household_pattern=PATTERN,
-        max_count=max_count,
+        private=("电话", "身份证"),
     )
 
 
@@ -160,9 +160,14 @@ def test_parse_entry_fields() -> None:
     assert entry.count == 2
     assert parse_entry("2", ["人数"], kinds).count == 2
     assert parse_entry("2 带孩子", ["人数"], kinds).count is None
-    # no count field: "2人" is just a note
+    # no count field: people still count ("2人"), a bare number or other
+    # units do not (a note)
     entry = parse_entry("2人", [], kinds)
-    assert (entry.count, entry.rest) == (None, "2人")
+    assert (entry.count, entry.rest) == (2, "")
+    entry = parse_entry("8-1-102 11人", [], kinds)  # the service says it is too many
+    assert (entry.household, entry.count, entry.rest) == ("8-1-102", 11, "")
+    entry = parse_entry("3-201 2 2斤", [], kinds)
+    assert (entry.count, entry.rest) == (None, "2 2斤")
     # other fields: labelled, or filled in order by unlabelled words
     entry = parse_entry("3-201 电话 13812345678", ["房号", "电话"], kinds)
     assert entry.values == {"电话": "13812345678"}
@@ -170,12 +175,40 @@ def test_parse_entry_fields() -> None:
     assert (entry.values, entry.rest) == ({"电话": "13812345678"}, "")
 
 
+def test_a_private_field_takes_only_a_private_number() -> None:
+    """A remark never goes into 电话 (masked ****, exported as a phone)."""
+    from plugins.signup.parsing import parse_entry
+
+    fields = ["房号", "电话"]
+    entry = parse_entry("3-2-201 1人 带老人", fields, _kinds())
+    assert (entry.household, entry.count, entry.values, entry.rest) == (
+        "3-2-201",
+        1,
+        {},
+        "带老人",
+    )
+    entry = parse_entry("带孩子", fields, _kinds())  # "+1 带孩子"
+    assert (entry.values, entry.rest) == ({}, "带孩子")
+    entry = parse_entry("3-201 带老人 138 1234 5678", fields, _kinds())
+    assert (entry.values, entry.rest) == ({}, "带老人 138 1234 5678")  # split
+    entry = parse_entry("3-201 带老人 13812345678", fields, _kinds())
+    assert (entry.values, entry.rest) == ({"电话": "13812345678"}, "带老人")
+    # an ordinary field still takes the first free word, not the phone
+    entry = parse_entry("13812345678 沪A12345", ["电话", "车牌"], _kinds())
+    assert (entry.values, entry.rest) == (
+        {"电话": "13812345678", "车牌": "沪A12345"},
+        "",
+    )
+    # labelled, the member said what it is
+    entry = parse_entry("电话 找王阿姨", fields, _kinds())
+    assert entry.values == {"电话": "找王阿姨"}
+
+
 def test_parse_entry_rejects_bad_counts() -> None:
     from plugins.signup.parsing import ParseError, parse_entry
 
-    with pytest.raises(ParseError) as info:
-        parse_entry("3-201 20人", ["房号", "人数"], _kinds(max_count=10))
-    assert info.value.key == "signup.error.count_range"
+    # the size of a count is the service's to refuse (with the limit)
+    assert parse_entry("3-201 20人", ["房号", "人数"], _kinds()).count == 20
     with pytest.raises(ParseError) as info:
         parse_entry("人数 很多", ["人数"], _kinds())
     assert info.value.key == "signup.error.bad_count"
@@ -198,6 +231,8 @@ def test_parse_entry_name_first_for_pasted_lines() -> None:
         ("+", "", None),
         ("+1 带孩子", "带孩子", None),
         ("+2", "", 2),
+        ("+11", "", 11),  # over max_count: answered by the service
+        ("+12 带孩子", "带孩子", 12),
         ("接龙", "", None),
         ("接龙 3-201 2人", "3-201 2人", None),
         ("接龙：3-201", "3-201", None),
@@ -214,6 +249,9 @@ def test_parse_plain_joins(text: str, rest: str, count: int | None) -> None:
     "text",
     [
         "+86 13800000000",
+        "+852 91234567",
+        "+0",
+        "+1000",
         "接龙在哪里看",
         "接龙 怎么报名？",
         "今天接龙了吗",

@@ -54,10 +54,68 @@ async def test_editing_replaces_and_never_overfills() -> None:
         ("qq:1", 2, "两个人"),
         ("qq:2", 1, ""),
     ]
-    # no count field on a sheet: a typed count is ignored (one place each)
-    plain = await make_sheet(capacity=3)
-    change = await join(plain.id, member(1), entry(count=3))
-    assert change.entry.count == 1
+    # editing down frees places for the waitlist
+    await join(sheet.id, member(3), entry(count=1))
+    down = await join(sheet.id, member(1), entry(count=1))
+    assert [e.user for e in down.promoted] == ["qq:3"]
+
+
+async def test_counts_take_places_on_a_sheet_without_count_field() -> None:
+    """/接龙 周日包饺子 上限 5: "+2" is two people, "11人" is refused."""
+    from plugins.signup.models import IN, WAITLIST
+    from plugins.signup.service import SignupError, join, view
+
+    sheet = await make_sheet(capacity=5)
+    two = await join(sheet.id, member(1), entry(count=2), max_count=10)
+    assert (two.entry.count, two.entry.status) == (2, IN)
+    four = await join(sheet.id, member(2), entry(count=4), max_count=10)
+    assert four.entry.status == WAITLIST  # 2 + 4 > 5
+    one = await join(sheet.id, member(3), entry(), max_count=10)
+    assert one.entry.status == WAITLIST  # first come, first in
+    shown = await view(sheet.id)
+    assert (shown.used, shown.left, shown.total) == (2, 3, 7)
+    with pytest.raises(SignupError) as info:
+        await join(sheet.id, member(4, "8-1-102"), entry(count=11), max_count=10)
+    assert (info.value.key, info.value.values) == (
+        "signup.error.count_range",
+        {"limit": 10},
+    )
+    with pytest.raises(SignupError) as info:
+        await join(sheet.id, member(4), entry(count=6), max_count=10)
+    assert info.value.key == "signup.error.over_capacity"
+    with pytest.raises(SignupError) as info:  # an edit is held to the limit too
+        await join(sheet.id, member(1), entry(count=11), max_count=10)
+    assert info.value.key == "signup.error.count_range"
+    assert not await _exists(sheet.id, "qq:4")
+
+
+async def _exists(sheet_id: int, user: str) -> bool:
+    from plugins.signup.models import Entry
+
+    return await Entry.filter(sheet_id=sheet_id, user=user).exists()
+
+
+async def test_a_waitlisted_head_that_leaves_unblocks_the_smaller_ones() -> None:
+    """5 places: A 4 in; B 3 and C 1 wait (C behind B, who does not fit). When
+    B leaves (or is removed), C fits and moves in."""
+    from plugins.signup.models import IN
+    from plugins.signup.service import join, remove, view, withdraw
+
+    for leave in ("withdraw", "remove"):
+        sheet = await make_sheet(capacity=5)
+        await join(sheet.id, member(1), entry(count=4))
+        await join(sheet.id, member(2), entry(count=3))
+        await join(sheet.id, member(3), entry(count=1))
+        if leave == "withdraw":
+            change = await withdraw(sheet.id, "qq:2")
+        else:
+            change = await remove(sheet.id, 2, "qq:500")
+        assert [(e.user, e.status) for e in change.promoted] == [("qq:3", IN)]
+        shown = await view(sheet.id)
+        assert [(e.user, e.status) for e in shown.entries] == [
+            ("qq:1", IN),
+            ("qq:3", IN),
+        ]
 
 
 async def test_withdrawal_promotes_the_head_of_the_waitlist() -> None:
