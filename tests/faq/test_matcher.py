@@ -74,6 +74,43 @@ def test_unrelated_messages_are_not_answered(text: str) -> None:
     assert best is None or best.score < section.answer_threshold
 
 
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        # what /help and the try-out promise an English group
+        ("What is the property office's phone number?", "phone-en"),
+        ("How do I contact the property office?", "phone-en"),
+        ("When does the gym open?", "gym-en"),
+        ("How much is parking per month?", "parking-en"),
+        ("Where do parcels go?", "parcels-en"),
+        ("I lost my access card, what do I do?", "access-card-en"),
+        ("How do I pay the property fee?", "fees-en"),
+        ("When is rubbish collected?", "rubbish-en"),
+    ],
+)
+def test_english_questions_get_the_english_entries(text: str, key: str) -> None:
+    section = default_section()
+    best = _best(text, section=section, minute=10 * 60)
+    assert best is not None and best.entry.key == key, best
+    assert best.score >= section.answer_threshold
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'll phone the office tomorrow.", "See you at the gym!", "Thanks, got it."],
+)
+def test_english_chat_is_not_answered(text: str) -> None:
+    section = default_section()
+    best = _best(text, section=section, minute=10 * 60)
+    assert best is None or best.score < section.answer_threshold, best
+
+
+def test_chinese_questions_never_get_an_english_answer() -> None:
+    for text in ("物业电话是多少？", "健身房几点开门？", "快递放哪里了", "怎么报修？"):
+        best = _best(text, minute=10 * 60)
+        assert not best.entry.key.endswith("-en"), (text, best.entry.key)
+
+
 def test_active_hours_pick_the_entry_of_the_moment() -> None:
     assert _best("管理员在吗", minute=10 * 60).entry.key == "上班时间"
     assert _best("管理员在吗", minute=22 * 60).entry.key == "下班时间"
