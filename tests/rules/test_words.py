@@ -119,3 +119,14 @@ def test_config_rejects_bad_entries() -> None:
     for bad in (["re:(unclosed"], ["re:(?P<x>a)"], ["re:a*"], ["*"], [" "]):
         with pytest.raises(ValidationError):
             WordsConfig(words=bad)
+
+
+def test_the_shipped_list_catches_what_the_guide_says() -> None:
+    """plugins/rules/README.md: `傻 逼`, `傻‌逼` and `ＳＢ` are caught; `usb` is not."""
+    from plugins.rules.defaults import DEFAULT_BANNED_WORDS
+
+    m = _matcher(list(DEFAULT_BANNED_WORDS))
+    for text in ("傻 逼", "傻\u200c逼", "ＳＢ", "你是SB吧", "傻Ｂ"):
+        assert _rules(m, text), text
+    for text in ("usb 坏了", "3栋的SBS快递", "B1 停车场"):
+        assert _rules(m, text) == [], text
