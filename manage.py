@@ -1,32 +1,35 @@
 """linli's command line, with its plugins loaded and its configuration read.
 
-    python manage.py makemigrations [app]   # after changing a plugin's models.py
-    python manage.py migrate                # apply pending ones (the bot does too)
-    python manage.py history                # what has been applied
-    python manage.py faq export faq.csv     # a plugin's own command (see below)
+    python manage.py --help                      # every command, one line each
+    python manage.py signup --help               # a feature's subcommands
+    python manage.py signup export qq:123456 3 名单.xlsx
+    python manage.py makemigrations signup       # after changing a models.py
+    python manage.py migrate                     # apply pending ones (the bot does too)
 
-``python manage.py PLUGIN …`` runs the commands of a plugin that has a ``cli``
-module: manage.py reads the YAML configuration and opens the database as the
-bot does (applying migrations), then awaits ``plugins/PLUGIN/cli.py``'s
-``async def main(argv: list[str]) -> int`` with the rest of the arguments;
-its result is the exit code. Plugins with commands: faq, signup, tickets,
-vote (``python manage.py vote --help``). Like the bot, every command runs in
-the project directory: relative file names are relative to it.
+``python manage.py FEATURE …`` runs the command line of a loaded plugin that
+has a ``cli`` module (``plugins/FEATURE/cli.py``: ``SUMMARY``, ``parser(locale)``
+and ``async run(args, locale)``, see ``plugins/core/cli.py``). manage.py reads
+the YAML configuration (its texts follow ``core.locale``), parses the
+arguments (``--help`` needs no database), opens the database as the bot does
+(applying migrations) and awaits ``run``; its result is the exit code. A
+failure is one line on stderr, never a traceback. Like the bot, every command
+runs in the project directory: relative file names are relative to it.
 
-Anything else is Tortoise's own CLI (``tortoise …``) with linli's configuration:
-the database from LINLI_DATABASE_URL / LINLI_DATA_DIR and the apps of every
-plugin. LINLI_* may also come from a .env file, as for bot.py.
+Tortoise's own commands (makemigrations, migrate, history …) run with linli's
+configuration: the database from LINLI_DATABASE_URL / LINLI_DATA_DIR and the
+apps of every plugin. LINLI_* may also come from a .env file, as for bot.py.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import importlib
 import importlib.util
 import os
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent
 os.chdir(ROOT)
@@ -45,6 +48,8 @@ for key in ("LINLI_CONFIG", "LINLI_DATA_DIR", "LINLI_DATABASE_URL"):  # as bot.p
 nonebot.load_from_toml("pyproject.toml")
 
 from plugins.core import ConfigError, store  # noqa: E402
+from plugins.core import cli as core_cli  # noqa: E402
+from plugins.core.i18n import DEFAULT_LOCALE, t  # noqa: E402
 from plugins.core.settings import load_settings  # noqa: E402
 from plugins.core.storage import (  # noqa: E402
     close_database,
@@ -55,44 +60,110 @@ from plugins.core.storage import (  # noqa: E402
 SETTINGS = load_settings()
 SETTINGS.data_dir.mkdir(parents=True, exist_ok=True)
 TORTOISE_ORM = tortoise_config(SETTINGS.database_url)
-
-CliMain = Callable[[list[str]], Awaitable[int]]
-
-
-def plugin_cli(name: str) -> CliMain | None:
-    """The ``main`` of the loaded plugin ``name``'s ``cli`` module, if it has one."""
-    plugin = nonebot.get_plugin(name)
-    if plugin is None:
-        return None
-    module = f"{plugin.module_name}.cli"
-    if importlib.util.find_spec(module) is None:
-        return None
-    return importlib.import_module(module).main
+HELP = ("-h", "--help", "help")
 
 
-async def run_plugin_cli(cli: CliMain, argv: list[str]) -> int:
+def feature_clis() -> dict[str, ModuleType]:
+    """The ``cli`` module of every loaded plugin that has one, by plugin name."""
+    found = {}
+    for plugin in sorted(nonebot.get_loaded_plugins(), key=lambda p: p.name):
+        if plugin.module_name == core_cli.__package__:  # the shared helper
+            continue
+        module = f"{plugin.module_name}.cli"
+        if importlib.util.find_spec(module) is not None:
+            found[plugin.name] = importlib.import_module(module)
+    return found
+
+
+def tortoise_parser(locale: str) -> argparse.ArgumentParser:
+    """Tortoise's own parser (its ``_build_parser``) as ``python manage.py …``:
+    argparse's words and the commands' lines in ``locale``, a usage error in
+    one line as for linli's commands."""
+    from tortoise.cli import cli as tortoise_cli
+
+    with core_cli.speaking(locale):  # "usage:", "options" … are read here
+        parser = tortoise_cli._build_parser()
+    parser.prog = core_cli.PROG
+    core_cli.one_line_errors(parser, locale)
+    action = parser._subparsers._group_actions[0]  # type: ignore[union-attr]
+    english = {a.dest: a.help for a in action._choices_actions}
+    for name, sub in action.choices.items():
+        sub.prog = f"{core_cli.PROG} {name}"
+        sub.description = core_cli.tortoise_help(locale, name, english.get(name))
+        core_cli.one_line_errors(sub, locale)
+    return parser
+
+
+def tortoise_commands(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """Tortoise's commands and their lines, in its order."""
+    action = parser._subparsers._group_actions[0]  # type: ignore[union-attr]
+    return {name: sub.description or "" for name, sub in action.choices.items()}
+
+
+async def run_tortoise(args) -> int:
+    """What Tortoise's ``run_cli_async`` does once it has parsed ``args``."""
+    from tortoise.cli import cli as tortoise_cli
+    from tortoise.cli import utils
+
+    context = tortoise_cli.CLIContext(config=args.config, config_file=args.config_file)
+    try:
+        await args.func(context, args)
+    except utils.CLIUsageError as exc:
+        core_cli.say(str(exc))
+        return 2
+    except utils.CLIError as exc:
+        core_cli.say(str(exc))
+        return 1
+    return 0
+
+
+async def run_feature(cli: ModuleType, args, locale: str) -> int:
     await open_database(SETTINGS.database_url)
     try:
-        return await cli(argv)
+        return await cli.run(args, locale)
     finally:
         await close_database()
 
 
 def main(argv: list[str]) -> int:
-    cli = plugin_cli(argv[0]) if argv else None
-    if cli is None:
-        from tortoise.cli.cli import run_cli_async
-
-        return asyncio.run(run_cli_async(["-c", "manage.TORTOISE_ORM", *argv]))
     try:
-        store.load(SETTINGS.config_path)
+        config = store.load(SETTINGS.config_path)
+        locale, broken = config.core.locale, None
     except ConfigError as exc:
-        print(
-            f"linli: the configuration file {SETTINGS.config_path} has errors\n{exc}",
-            file=sys.stderr,
+        locale, broken = DEFAULT_LOCALE, str(exc)
+    clis = feature_clis()
+    tortoise = tortoise_parser(locale)
+    name = argv[0] if argv else None
+    if name is None or name in HELP:
+        features = [
+            (n, t(locale, cli.SUMMARY) if hasattr(cli, "SUMMARY") else "")  # TODO
+            for n, cli in clis.items()
+        ]
+        text = core_cli.overview(
+            locale, features, list(tortoise_commands(tortoise).items())
         )
+        print(text, file=sys.stdout if name else sys.stderr)
+        if broken:
+            core_cli.say(core_cli.config_broken(locale, SETTINGS.config_path, broken))
+        return 0 if name else 2
+    if name in clis:
+        cli = clis[name]
+        if not hasattr(cli, "parser"):  # TODO: until every cli.py has the new shape
+            cli.run = lambda args, locale: cli.main(args)
+            cli.parser = lambda locale: type("P", (), {"parse_args": list})()
+        args = cli.parser(locale).parse_args(argv[1:])  # --help exits here
+        if broken:  # a feature needs the YAML; Tortoise's commands do not
+            core_cli.say(core_cli.config_broken(locale, SETTINGS.config_path, broken))
+            return 2
+        work = lambda: run_feature(cli, args, locale)  # noqa: E731
+    elif name.startswith("-") or name in tortoise_commands(tortoise):
+        with core_cli.speaking(locale):  # --help and usage errors exit here
+            args = tortoise.parse_args(["-c", "manage.TORTOISE_ORM", *argv])
+        work = lambda: run_tortoise(args)  # noqa: E731
+    else:
+        core_cli.say(core_cli.unknown_command(locale, name))
         return 2
-    return asyncio.run(run_plugin_cli(cli, argv[1:]))
+    return asyncio.run(core_cli.execute(work, locale))
 
 
 if __name__ == "__main__":
