@@ -1,28 +1,22 @@
-"""Command line: the tracking table as a CSV file (opens in Excel / WPS).
+"""``python manage.py tickets``: the tracking table as a CSV file (Excel / WPS).
 
     python manage.py tickets export tickets.csv
     python manage.py tickets export oct.csv --since 2025-10-01 --until 2025-11-01
     python manage.py tickets export tickets.csv --estate 东区 --full
 
 Columns: 编号, 描述, 提出时间, 处理状态, 负责人, 解决时间 (the seeds' table), then
-分类, 地点, 优先级, 评分. Phone and ID numbers are masked unless ``--full``
-(which also adds the 联系方式 column).
-manage.py reads the same configuration and database as the bot (LINLI_CONFIG,
-LINLI_DATA_DIR, LINLI_DATABASE_URL) before :func:`main` runs.
+分类, 地点, 优先级, 评分, in ``core.locale`` of the YAML. Phone and ID numbers
+are masked unless ``--full`` (which also adds the 联系方式 column).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import sys
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from tortoise.exceptions import OperationalError
-
-from plugins.core import mask_private, store, t
+from plugins.core import cli, mask_private, t
 
 from .env import Env, now_utc
 from .models import Ticket
@@ -79,40 +73,33 @@ async def export(
             created_at__lt=now_utc(datetime.combine(until, time(0), env.tz))
         )
     tickets = await query.order_by("number")
-    rows = _rows(tickets, cfg, locale, env.tz, full)
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        csv.writer(f).writerows(rows)
+    cli.write_csv(path, _rows(tickets, cfg, locale, env.tz, full))
     return len(tickets)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python manage.py tickets")
-    commands = parser.add_subparsers(dest="command", required=True)
-    export_cmd = commands.add_parser("export", help="tracking table → CSV")
-    export_cmd.add_argument("file", type=lambda s: Path(s).expanduser().resolve())
-    export_cmd.add_argument("--estate", help="default: tickets.estate of the YAML")
-    export_cmd.add_argument("--since", type=date.fromisoformat, help="YYYY-MM-DD")
-    export_cmd.add_argument("--until", type=date.fromisoformat, help="YYYY-MM-DD")
-    export_cmd.add_argument(
-        "--full", action="store_true", help="do not mask phone numbers"
+SUMMARY = "tickets.cli.summary"
+
+
+def parser(locale: str) -> cli.Parser:
+    root = cli.parser(locale, "tickets", t(locale, "tickets.cli.summary"))
+    commands = root.add_subparsers()
+    cmd = cli.command(commands, "export", t(locale, "tickets.cli.export"))
+    cmd.add_argument("file", type=cli.file_arg, help=t(locale, "tickets.cli.file"))
+    cmd.add_argument("--estate", help=t(locale, "tickets.cli.estate"))
+    day = cli.day(locale)
+    cmd.add_argument("--since", type=day, help=t(locale, "tickets.cli.since"))
+    cmd.add_argument("--until", type=day, help=t(locale, "tickets.cli.until"))
+    cmd.add_argument("--full", action="store_true", help=t(locale, "tickets.cli.full"))
+    return root
+
+
+async def run(args: argparse.Namespace, locale: str) -> int:
+    count = await export(
+        args.file,
+        estate=args.estate,
+        since=args.since,
+        until=args.until,
+        full=args.full,
     )
-    return parser
-
-
-async def main(argv: list[str]) -> int:
-    """Run by ``python manage.py tickets …``, with the config and database open."""
-    args = _parser().parse_args(argv)
-    locale = store.current.core.locale
-    try:
-        count = await export(
-            args.file,
-            estate=args.estate,
-            since=args.since,
-            until=args.until,
-            full=args.full,
-        )
-    except OperationalError as exc:
-        print(t(locale, "tickets.cli.no_table", error=str(exc)), file=sys.stderr)
-        return 1
     print(t(locale, "tickets.cli.done", count=count, path=str(args.file)))
     return 0

@@ -48,21 +48,50 @@ async def test_export_writes_the_seed_columns_masked(tmp_path: Path) -> None:
     assert await export(out, env=env, since=date(2030, 3, 5)) == 0
 
 
-async def test_the_command_line(tmp_path: Path) -> None:
-    env = await _two_tickets()
-    out = tmp_path / "out.csv"
-    result = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "manage.py", "tickets", "export", str(out),
-         "--estate", env.section().estate, "--full"],
+def _manage(*args: str, config: Path | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    if config is not None:
+        env["LINLI_CONFIG"] = str(config)
+    return subprocess.run(
+        [sys.executable, "manage.py", "tickets", *args],
         cwd=ROOT,
-        env=dict(os.environ),
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
-    )  # fmt: skip
+    )
+
+
+async def test_the_command_line(tmp_path: Path) -> None:
+    env = await _two_tickets()
+    out = tmp_path / "out.csv"
+    estate = env.section().estate
+    result = await asyncio.to_thread(
+        _manage, "export", str(out), "--estate", estate, "--full"
+    )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "已导出 2 张工单" in result.stdout
+    assert result.stdout == f"已导出 2 张工单到 {out}\n"
     rows = _read(out)
     assert [row[0] for row in rows[1:]] == ["#0001", "#0002"]
     assert rows[0][-1] == "联系方式" and rows[1][-1] == "13812345678"  # --full
+
+    bad = await asyncio.to_thread(_manage, "export", str(out), "--since", "10/1")
+    assert bad.returncode == 2
+    assert bad.stderr.count("\n") == 1 and "看不懂日期「10/1」" in bad.stderr
+
+
+async def test_the_command_line_speaks_core_locale(tmp_path: Path) -> None:
+    env = await _two_tickets()
+    config = tmp_path / "linli.yaml"
+    config.write_text("core:\n  locale: en\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    estate = env.section().estate
+    result = await asyncio.to_thread(
+        _manage, "export", str(out), "--estate", estate, config=config
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout == f"Exported 2 tickets to {out}\n"
+    rows = _read(out)
+    assert rows[0][:4] == ["No.", "Description", "Reported", "Status"]
+    helped = await asyncio.to_thread(_manage, "export", "--help", config=config)
+    assert "only those reported on this day or later" in helped.stdout
