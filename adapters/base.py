@@ -79,7 +79,13 @@ def number_or_text(raw: str) -> Any:
 
 
 def message_id_of(result: Any) -> str | None:
-    """The message id in a OneBot send result (``{"message_id": …}``), if any."""
-    if isinstance(result, dict) and result.get("message_id") is not None:
-        return str(result["message_id"])
-    return None
+    """The message id in what a platform's send returned, if any: a OneBot
+    result (``{"message_id": …}``), a Telegram ``Message`` (its
+    ``message_id``), or a Telegram media group (a list: its first message)."""
+    if isinstance(result, list | tuple):
+        return message_id_of(result[0]) if result else None
+    if isinstance(result, dict):
+        value = result.get("message_id")
+    else:
+        value = getattr(result, "message_id", None)
+    return None if value is None else str(value)

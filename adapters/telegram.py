@@ -21,10 +21,10 @@ from nonebot.adapters.telegram.event import (
     NewChatMemberEvent,
     PrivateMessageEvent,
 )
-from nonebot.adapters.telegram.message import Entity, File, MessageSegment
+from nonebot.adapters.telegram.message import Entity, File, Reply
 from nonebot.adapters.telegram.model import ChatPermissions, ReactionTypeEmoji, User
 
-from .base import BasePort
+from .base import BasePort, message_id_of
 from .port import (
     Capability,
     EventInfo,
@@ -110,12 +110,11 @@ class TelegramPort(BasePort):
             message += Entity.text_mention(f"@{name}", who) + Entity.text(" ")
         message += Entity.text(text)
         if reply_to is not None:
-            message += MessageSegment.reply(int(reply_to))
+            message += Reply.reply(int(reply_to))
         result = await self._call(
             "sendMessage", lambda: self.bot.send_to(chat_id=chat, message=message)
         )
-        message_id = getattr(result, "message_id", None)
-        return str(message_id) if message_id is not None else None
+        return message_id_of(result)
 
     async def _name(self, chat: int, user: int) -> str:
         try:

@@ -14,6 +14,7 @@ from nonebot.exception import FinishedException, SkippedException
 from nonebot.params import Depends
 
 from adapters import EventInfo, Port, event_info, qualify
+from adapters.base import message_id_of
 
 from .bots import port_of, v11_platform
 from .config import GroupProfile, LinliConfig, store
@@ -75,10 +76,10 @@ class Context:
             self._role = await role_of(self.info, self.port, self.config, superusers)
         return self._role
 
-    async def send(self, message: Any) -> Any:
-        """Reply in the chat the event came from (the platform's answer, e.g.
-        the message id, is returned)."""
-        return await self.bot.send(self.event, message)
+    async def send(self, message: Any) -> str | None:
+        """Reply in the chat the event came from; the id of the message sent,
+        where the platform says it (OneBot's dict, Telegram's Message)."""
+        return message_id_of(await self.bot.send(self.event, message))
 
     async def finish(self, message: Any = None) -> NoReturn:
         """Reply (if there is something to say) and end the handler."""

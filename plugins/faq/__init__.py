@@ -90,10 +90,8 @@ async def _ask(ctx: Context) -> bool:
 
 async def _send_reply(ctx: Context, reply: Reply) -> None:
     if reply.kind == "answer" and reply.entry is not None:
-        # the platform's answer holds the message id (for the cooldown pointer)
-        result = await ctx.send(reply.text)
-        message_id = result.get("message_id") if isinstance(result, dict) else None
-        faq.note_sent(ctx.group, reply.entry, _str_or_none(message_id))
+        # the message id, for the cooldown pointer
+        faq.note_sent(ctx.group, reply.entry, await ctx.send(reply.text))
     elif reply.kind == "pointer":
         if reply.reply_to is not None and ctx.group is not None:
             try:
@@ -116,10 +114,6 @@ async def _send_reply(ctx: Context, reply: Reply) -> None:
         await ctx.send(reply.text or ctx.t("faq.fault.hint"))
     elif reply.kind == "unknown":
         await ctx.send(ctx.t("faq.unknown"))
-
-
-def _str_or_none(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 def _actor(ctx: Context) -> Actor:

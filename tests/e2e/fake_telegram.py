@@ -26,6 +26,7 @@ BOT_ID = 123456
 class TgCall:
     method: str
     params: dict[str, Any]
+    result: Any = None  # what the fake answered (a sent message: its message_id)
 
 
 @dataclass
@@ -69,10 +70,11 @@ class FakeTelegram:
         params = {k: _decode(v) for k, v in params.items()}
         if method == "getUpdates":
             return web.json_response({"ok": True, "result": await self._poll(params)})
+        result = self._result(method, params)
         async with self._changed:
-            self.calls.append(TgCall(method, params))
+            self.calls.append(TgCall(method, params, result))
             self._changed.notify_all()
-        return web.json_response({"ok": True, "result": self._result(method, params)})
+        return web.json_response({"ok": True, "result": result})
 
     async def _poll(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = params.get("offset")

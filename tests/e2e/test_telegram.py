@@ -6,8 +6,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from tests.e2e.conftest import E2E_CONFIG
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.harness import LinliProcess
+from tests.shipped import section_text
 
 
 @pytest.fixture
@@ -30,6 +32,34 @@ async def test_help_over_telegram(
         call = await telegram.expect("sendMessage")
         assert call.params["chat_id"] == -1001000
         assert call.params["text"].startswith("【帮助】")
+    finally:
+        await linli_process.stop()
+        print(linli_process.log()[-3000:])
+
+
+async def test_the_faq_cooldown_pointer_replies_over_telegram(
+    linli_process: LinliProcess, telegram: FakeTelegram
+) -> None:
+    """Asked again within the cooldown, the FAQ replies to its earlier answer.
+
+    nonebot-adapter-telegram's ``Bot.send`` returns the sent ``Message`` model
+    (nonebot/adapters/telegram/bot.py, ``send_to`` → ``send_message``), not
+    OneBot's ``{"message_id": …}`` dict: its ``message_id`` is what the pointer
+    replies to (``reply_parameters`` of sendMessage, Bot API 7.0)."""
+    linli_process.config_text = E2E_CONFIG + "\n" + section_text("faq")
+    linli_process.env = {"TELEGRAM_BOTS": telegram.bots_env()}
+    await linli_process.start()
+    try:
+        telegram.group_message("物业电话是多少？", chat=-1001000, user=42)
+        answer = await telegram.expect(
+            "sendMessage", where=lambda c: "【物业电话】" in c.params["text"]
+        )
+        telegram.group_message("物业电话是多少", chat=-1001000, user=43)
+        pointer = await telegram.expect(
+            "sendMessage", where=lambda c: "reply_parameters" in c.params
+        )
+        reply_to = pointer.params["reply_parameters"]["message_id"]
+        assert reply_to == answer.result["message_id"]
     finally:
         await linli_process.stop()
         print(linli_process.log()[-3000:])
