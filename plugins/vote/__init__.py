@@ -275,32 +275,53 @@ async def _close(ctx: Context, section: VoteConfig, command: Close) -> str:
     return text
 
 
+async def _bare_ballot(ctx: Context) -> tuple[tuple[int, ...], list[Vote]] | None:
+    """A bare "2" or "1 3" in a group with bare numbers on: the choices and
+    the open votes; None for anything else or when no open vote has them."""
+    if ctx.group is None or ctx.info.from_self:
+        return None
+    if not ctx.info.kinds <= {"text", "reply", "mention"}:
+        return None
+    choices = parse_bare(ctx.info.text)
+    if choices is None:
+        return None
+    section: VoteConfig = ctx.section("vote")
+    if not (section.enabled and section.bare_numbers):
+        return None
+    live = await service.open_votes(ctx.group)
+    if not any(all(1 <= c <= len(v.options) for c in choices) for v in live):
+        return None
+    return tuple(choices), live
+
+
 @hook(30)
 async def _bare(ctx: Context) -> bool:
     """A bare "2" or "1 3": only a message made of valid option numbers, while
     exactly one vote is open in the group; anything else passes on to later hooks."""
-    if ctx.group is None or ctx.info.from_self:
+    found = await _bare_ballot(ctx)
+    if found is None or len(found[1]) != 1:
         return False
-    if not ctx.info.kinds <= {"text", "reply", "mention"}:
-        return False
-    choices = parse_bare(ctx.info.text)
-    if choices is None:
-        return False
-    section: VoteConfig = ctx.section("vote")
-    if not (section.enabled and section.bare_numbers):
-        return False
-    live = await service.open_votes(ctx.group)
-    if len(live) != 1:
-        return False
-    vote = live[0]
-    if any(c < 1 or c > len(vote.options) for c in choices):
-        return False
+    choices, (vote,) = found
     try:
         text = await _cast(ctx, vote, choices)
     except VoteError as err:
+        section: VoteConfig = ctx.section("vote")
         values = {"example": section.nickname_example, **err.values}
         text = ctx.t(err.key, **values)
     await ctx.finish(text)
+
+
+@hook(95)
+async def _bare_unclear(ctx: Context) -> bool:
+    """A bare option number while several votes are open: say how to name one.
+    Late, so that the other hooks go first (a reply to the FAQ's "您是不是想问
+    1. … 2. …" is the FAQ's)."""
+    found = await _bare_ballot(ctx)
+    if found is None or len(found[1]) < 2:
+        return False
+    live = found[1]
+    listing = "\n".join(f"#{v.number} {v.title}" for v in live)
+    await ctx.finish(ctx.t("vote.error.which", votes=listing, number=live[0].number))
 
 
 @job_handler("vote.close")

@@ -140,12 +140,15 @@ async def test_bare_numbers_only_with_exactly_one_open_vote(app: App) -> None:
         "【投票】#2 二\n1. C\n2. D\n单选 · 无截止时间（由发起人结束）\n"
         "投票请发送：/投票 2 选项号",
     )
-    # two votes open: a bare number is ambiguous
-    assert not await handled(app, group_message("1", group=g), "vote")
+    # two votes open: a bare number is ambiguous; the member is told how to say
+    # which (after the other features had their turn), not left in silence
+    which = "现在有多个投票在进行，请写上编号，例如：/投票 1 选项号\n#1 一\n#2 二"
+    await _say(app, group_message("1", group=g), which)
+    assert not await handled(app, group_message("3", group=g), "vote")  # no such option
     await _say(
         app,
         group_message("/投票 撤回", group=g),
-        "现在有多个投票在进行，请写上编号，例如：/投票 1 选项号\n#1 一\n#2 二",
+        which,
     )
     await _say(
         app,
