@@ -1,61 +1,58 @@
-"""Export a vote to CSV from the command line.
+"""``python manage.py vote``: a vote's results and ballots to CSV files.
 
-    python manage.py vote export 12 --results results.csv
-    python manage.py vote export 12 --ballots ballots.csv
-    python manage.py vote export 3 --group qq:123456 --results results.csv
+    python manage.py vote export qq:123456 3 --results 结果.csv
+    python manage.py vote export qq:123456 3 --ballots 选票.csv
+    python manage.py vote export 3 --results 结果.csv     # only one group has a #3
 
-``12`` is the vote's id (the ``#12`` of anonymous votes; ``/投票 列表`` in a
-private chat shows it); with ``--group`` the number is the vote's short number
-in that group. manage.py reads the config and opens the database as the bot
-does (LINLI_DATABASE_URL / LINLI_DATA_DIR, LINLI_CONFIG). Ballots exist only for
-named votes: an anonymous vote keeps no record of who chose what. Results of a
-vote with hidden results are exported once it has closed.
+The vote is named as the group shows it (【投票】#3): its group and number.
+Ballots exist only for named votes: an anonymous vote keeps no record of who
+chose what. Results of a vote with hidden results are exported once it has
+closed. Headers and words are in ``core.locale`` of the YAML.
 Exit codes: 0 written, 1 refused or not found, 2 bad config or arguments.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from tortoise.exceptions import OperationalError
-
-from plugins.core import store, t
-from plugins.core.settings import load_settings
-from plugins.core.storage import describe
+from plugins.core import cli, store, t
 
 from . import service
 from .models import Vote
-from .parsing import Ref
 from .service import VoteError
 from .tally import area_text, percent
 
-RESULT_COLUMNS = [
+SUMMARY = "vote.cli.summary"
+RESULT_COLUMNS = (
     "item", "number", "label", "count", "of", "percent", "area_m2", "required", "met",
-]  # fmt: skip
-BALLOT_COLUMNS = [
+)  # fmt: skip
+BALLOT_COLUMNS = (
     "vote", "number", "household", "user", "name", "choices", "options", "cast_at",
-]  # fmt: skip
+)  # fmt: skip
 
 
 def _area(centi: int | None) -> str:
     return "" if centi is None else area_text(centi)
 
 
-def result_rows(data: service.Results) -> list[list[str]]:
+def _word(locale: str, name: str) -> str:
+    return t(locale, f"vote.cli.word.{name}")
+
+
+def result_rows(data: service.Results, locale: str) -> list[list[str]]:
     """The results as CSV rows (header first): options, turnout, Art. 278."""
     vote = data.vote
-    rows = [RESULT_COLUMNS]
+    word = lambda name: _word(locale, name)  # noqa: E731
+    rows = [[t(locale, f"vote.cli.result.{name}") for name in RESULT_COLUMNS]]
     with_area = vote.per_household and bool(vote.roster)
     for i, (label, count, area) in enumerate(
         zip(vote.options, data.counts, data.areas, strict=True), 1
     ):
         rows.append(
             [
-                "option",
+                word("option"),
                 str(i),
                 label,
                 str(count),
@@ -69,9 +66,12 @@ def result_rows(data: service.Results) -> list[list[str]]:
     of = str(data.eligible) if data.eligible else ""
     rows.append(
         [
-            "voters",
+            word("voters"),
             "",
-            "households" if vote.per_household else "people",
+            t(
+                locale,
+                "vote.unit.households" if vote.per_household else "vote.unit.people",
+            ),
             str(data.voters),
             of,
             percent(data.voters, data.eligible) if data.eligible else "",
@@ -83,9 +83,9 @@ def result_rows(data: service.Results) -> list[list[str]]:
     if data.eligible_area:
         rows.append(
             [
-                "voters_area",
+                word("voters_area"),
                 "",
-                "m2",
+                word("m2"),
                 _area(data.voters_area),
                 _area(data.eligible_area),
                 percent(data.voters_area, data.eligible_area),
@@ -95,30 +95,33 @@ def result_rows(data: service.Results) -> list[list[str]]:
             ]
         )
     if data.decision is not None:
+        met = {True: word("yes"), False: word("no"), None: word("unknown")}
         for th in data.decision.thresholds:
             show = _area if th.area else str
             rows.append(
                 [
-                    "threshold",
+                    word("threshold"),
                     "",
-                    th.name,
+                    t(locale, f"vote.decision.label.{th.name}"),
                     show(th.part),
                     show(th.whole) if th.met is not None else "",
                     percent(th.part, th.whole) if th.met is not None else "",
                     "",
                     th.rule.label,
-                    {True: "yes", False: "no", None: "unknown"}[th.met],
+                    met[th.met],
                 ]
             )
         verdict = {True: "passed", False: "failed", None: "undecided"}
         rows.append(
-            ["decision", "", verdict[data.decision.passed], "", "", "", "", "", ""]
+            [word("decision"), "", word(verdict[data.decision.passed]), *[""] * 6]
         )
     return rows
 
 
-def ballot_rows(vote: Vote, ballots: list, tz: ZoneInfo) -> list[list[str]]:
-    rows = [BALLOT_COLUMNS]
+def ballot_rows(
+    vote: Vote, ballots: list, tz: ZoneInfo, locale: str
+) -> list[list[str]]:
+    rows = [[t(locale, f"vote.cli.ballot.{name}") for name in BALLOT_COLUMNS]]
     for ballot in ballots:
         rows.append(
             [
@@ -135,86 +138,69 @@ def ballot_rows(vote: Vote, ballots: list, tz: ZoneInfo) -> list[list[str]]:
     return rows
 
 
-def write_csv(path: Path, rows: list[list[str]]) -> None:
-    """UTF-8 with a BOM, so that Excel shows the Chinese correctly."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        csv.writer(f).writerows(rows)
-
-
 async def export(
-    vote_ref: int,
+    vote: Vote | int,
     *,
-    group: str | None = None,
     ballots: Path | None = None,
     results: Path | None = None,
     locale: str = "zh-CN",
     tz: ZoneInfo | None = None,
 ) -> list[str]:
-    """Write the CSV files asked for; returns what to print. VoteError refuses."""
+    """Write the CSV files asked for; returns what to print. VoteError refuses.
+    ``vote`` is the row or its database id."""
+    if not isinstance(vote, Vote):
+        vote = await Vote.get(id=vote)
     tz = tz or ZoneInfo("Asia/Shanghai")
-    ref = Ref(number=vote_ref) if group else Ref(vote_id=vote_ref)
-    vote = await service.find(group, ref)
-    if vote is None:
-        shown = str(vote_ref) if group else f"#{vote_ref}"
-        raise VoteError("vote.error.not_found", ref=shown)
     done = []
     if ballots is not None:
-        rows = ballot_rows(vote, await service.ballots(vote), tz)
-        write_csv(ballots, rows)
+        rows = ballot_rows(vote, await service.ballots(vote), tz, locale)
+        cli.write_csv(ballots, rows)
         done.append(t(locale, "vote.cli.written", path=ballots, rows=len(rows) - 1))
     if results is not None:
         if vote.hide_results and vote.is_open:
             raise VoteError("vote.error.hidden_export", number=vote.number)
-        rows = result_rows(await service.results(vote))
-        write_csv(results, rows)
+        rows = result_rows(await service.results(vote), locale)
+        cli.write_csv(results, rows)
         done.append(t(locale, "vote.cli.written", path=results, rows=len(rows) - 1))
     return done
 
 
-def _file(text: str) -> Path:
-    return Path(text).expanduser().resolve()  # printed in full: no doubt where
+def parser(locale: str) -> cli.Parser:
+    root = cli.parser(locale, "vote", t(locale, "vote.cli.summary"))
+    commands = root.add_subparsers()
+    cmd = cli.command(commands, "export", t(locale, "vote.cli.export"))
+    cli.add_group_and_number(cmd, locale, t(locale, "vote.cli.number"))
+    for name in ("results", "ballots"):
+        cmd.add_argument(
+            f"--{name}",
+            type=cli.file_arg,
+            metavar="FILE.csv",
+            help=t(locale, f"vote.cli.{name}"),
+        )
+    return root
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python manage.py vote", description="Export a linli vote to CSV."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    exp = sub.add_parser("export", help="write ballots and/or results to CSV files")
-    exp.add_argument("vote", type=int, help="the vote's id (#12), or with --group "
-                     "its number in that group")  # fmt: skip
-    exp.add_argument("--group", help="a group id such as qq:123456")
-    exp.add_argument("--ballots", type=_file, help="CSV file for the ballots")
-    exp.add_argument("--results", type=_file, help="CSV file for the results")
-    return parser
-
-
-async def main(argv: list[str]) -> int:
-    """Run by ``python manage.py vote …``, with the config and database open."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+async def run(args: argparse.Namespace, locale: str) -> int:
     if args.ballots is None and args.results is None:
-        parser.error("give --ballots FILE.csv and/or --results FILE.csv")
+        raise cli.CliError("vote.cli.nothing", code=2)
     config = store.current
-    locale, tz = config.core.locale, ZoneInfo(config.core.timezone)
+    vote = await cli.find_numbered(
+        Vote,
+        cli.ref_of(args),
+        locale=locale,
+        what=t(locale, "vote.cli.what"),
+        describe=lambda group: cli.group_label(config, group, locale),
+    )
     try:
         lines = await export(
-            args.vote,
-            group=args.group,
+            vote,
             ballots=args.ballots,
             results=args.results,
             locale=locale,
-            tz=tz,
+            tz=ZoneInfo(config.core.timezone),
         )
     except VoteError as err:
-        print(t(locale, err.key, **err.values), file=sys.stderr)
-        return 1
-    except OperationalError as exc:
-        database = describe(load_settings().database_url)
-        print(t(locale, "vote.cli.no_tables", database=database), file=sys.stderr)
-        print(exc, file=sys.stderr)
-        return 2
+        raise cli.CliError(err.key, **err.values) from None
     for line in lines:
         print(line)
     return 0

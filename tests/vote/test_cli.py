@@ -32,8 +32,7 @@ async def test_export_ballots_and_results_of_a_named_household_vote(
     await service.cast(vote, voter(a, "3-2-201 张三"), [1])
     await service.cast(vote, voter(b, "3-2-202 李四"), [2])
     lines = await cli.export(
-        vote.number,
-        group=group,
+        vote,
         ballots=tmp_path / "b.csv",
         results=tmp_path / "r.csv",
     )
@@ -42,19 +41,22 @@ async def test_export_ballots_and_results_of_a_named_household_vote(
         f"已导出 4 行到 {tmp_path / 'r.csv'}",
     ]
     ballots = _rows(tmp_path / "b.csv")
-    assert ballots[0] == cli.BALLOT_COLUMNS
+    assert ballots[0] == [
+        "投票ID", "编号", "房号", "用户ID", "群昵称", "选项号", "选项", "投票时间",
+    ]  # fmt: skip
     assert [row[:7] for row in ballots[1:]] == [
         [str(vote.id), "1", "3-2-201", a, "3-2-201 张三", "1", "方案A"],
         [str(vote.id), "1", "3-2-202", b, "3-2-202 李四", "2", "方案B"],
     ]
     assert ballots[1][7].endswith("+08:00")  # the estate's time zone
     assert _rows(tmp_path / "r.csv") == [
-        cli.RESULT_COLUMNS,
-        ["option", "1", "方案A", "1", "2", "50.0", "90.00", "", ""],
-        ["option", "2", "方案B", "1", "2", "50.0", "80.50", "", ""],
-        ["voters", "", "households", "2", "2", "100.0", "170.50", "", ""],
-        ["voters_area", "", "m2", "170.50", "170.50", "100.0", "", "", ""],
-    ]
+        ["项目", "序号", "名称", "票数", "总数", "百分比", "面积（㎡）", "要求",
+         "是否达到"],
+        ["选项", "1", "方案A", "1", "2", "50.0", "90.00", "", ""],
+        ["选项", "2", "方案B", "1", "2", "50.0", "80.50", "", ""],
+        ["参与", "", "户", "2", "2", "100.0", "170.50", "", ""],
+        ["参与面积", "", "㎡", "170.50", "170.50", "100.0", "", "", ""],
+    ]  # fmt: skip
 
 
 async def test_export_of_an_owner_decision_lists_the_thresholds(tmp_path: Path) -> None:
@@ -64,35 +66,18 @@ async def test_export_of_an_owner_decision_lists_the_thresholds(tmp_path: Path) 
     vote = await make_vote(new_group(), "调整 业主决议", config=config)
     await service.cast(vote, voter(new_user(), "3-2-201 张三"), [1])
     await service.cast(vote, voter(new_user(), "3-2-202 李四"), [2])
-    await cli.export(vote.id, results=tmp_path / "r.csv")
+    await cli.export(vote, results=tmp_path / "r.csv", locale="en")
     rows = _rows(tmp_path / "r.csv")
+    assert rows[0][:4] == ["Item", "No.", "Label", "Count"]
     assert rows[-5:] == [
-        ["threshold", "", "turnout_households", "2", "3", "66.7", "", "≥2/3", "yes"],
-        [
-            "threshold",
-            "",
-            "turnout_area",
-            "150.00",
-            "200.00",
-            "75.0",
-            "",
-            "≥2/3",
-            "yes",
-        ],
-        ["threshold", "", "approval_households", "1", "2", "50.0", "", ">1/2", "no"],
-        [
-            "threshold",
-            "",
-            "approval_area",
-            "90.00",
-            "150.00",
-            "60.0",
-            "",
-            ">1/2",
-            "yes",
-        ],
+        ["threshold", "", "Households voting", "2", "3", "66.7", "", "≥2/3", "yes"],
+        ["threshold", "", "Floor area voting", "150.00", "200.00", "75.0", "", "≥2/3",
+         "yes"],
+        ["threshold", "", "Households approving", "1", "2", "50.0", "", ">1/2", "no"],
+        ["threshold", "", "Floor area approving", "90.00", "150.00", "60.0", "",
+         ">1/2", "yes"],
         ["decision", "", "failed", "", "", "", "", "", ""],
-    ]
+    ]  # fmt: skip
 
 
 async def test_hidden_results_are_not_exported_before_the_close(
@@ -103,24 +88,22 @@ async def test_hidden_results_are_not_exported_before_the_close(
 
     vote = await make_vote(new_group(), "绿化 A B 隐藏结果")
     with pytest.raises(VoteError) as info:
-        await cli.export(vote.id, results=tmp_path / "r.csv")
+        await cli.export(vote, results=tmp_path / "r.csv")
     assert info.value.key == "vote.error.hidden_export"
     await service.close(vote.id)
-    await cli.export(vote.id, results=tmp_path / "r.csv")
-    with pytest.raises(VoteError) as info:
-        await cli.export(10**12, results=tmp_path / "r.csv")
-    assert info.value.key == "vote.error.not_found"
+    await vote.refresh_from_db()
+    await cli.export(vote, results=tmp_path / "r.csv")
 
 
-def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return _run(tmp_path, "manage.py", "vote", *args)
+def _cli(tmp_path: Path, *args: str, config: Path | None = None):
+    return _run(tmp_path, "manage.py", "vote", *args, config=config)
 
 
-def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _run(tmp_path: Path, *args: str, config: Path | None = None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("LINLI_")}
     env.update(
         LINLI_DATA_DIR=str(tmp_path / "data"),
-        LINLI_CONFIG=str(ROOT / "tests/fixtures/linli.test.yaml"),
+        LINLI_CONFIG=str(config or ROOT / "tests/fixtures/linli.test.yaml"),
     )
     return subprocess.run(
         [sys.executable, *args],
@@ -164,29 +147,30 @@ def test_the_command_line_on_a_real_database_file(tmp_path: Path) -> None:
     database file that another process (standing in for the bot) wrote."""
     empty = _cli(tmp_path, "export", "1", "--results", str(tmp_path / "x.csv"))
     assert empty.returncode == 1  # manage.py opens (creates) it as the bot does
-    assert "没有找到编号为 #1 的投票" in empty.stderr
+    assert empty.stderr == "没有编号为 1 的投票。\n"
     assert not (tmp_path / "x.csv").exists()
     prepared = _run(tmp_path, "-c", PREPARE)
     assert prepared.returncode == 0, prepared.stderr
-    vote_id = prepared.stdout.split("VOTE ")[1].split()[0]
 
-    done = _cli(tmp_path, "export", vote_id, "--ballots", str(tmp_path / "b.csv"))
+    out = tmp_path / "b.csv"
+    done = _cli(tmp_path, "export", "qq:1000", "#1", "--ballots", str(out))
     assert done.returncode == 0, done.stderr
-    assert f"已导出 1 行到 {tmp_path / 'b.csv'}" in done.stdout
-    assert _rows(tmp_path / "b.csv")[1][3:7] == ["qq:42", "3-2-201 张三", "2", "方案B"]
-    done = _cli(
-        tmp_path,
-        "export",
-        "1",
-        "--group",
-        "qq:1000",
-        "--results",
-        str(tmp_path / "r.csv"),
-    )
-    assert done.returncode == 0, done.stderr
-    assert _rows(tmp_path / "r.csv")[2][:4] == ["option", "2", "方案B", "1"]
-    missing = _cli(tmp_path, "export", "999", "--results", str(tmp_path / "x.csv"))
+    assert done.stdout == f"已导出 1 行到 {out}\n"
+    assert _rows(out)[1][3:7] == ["qq:42", "3-2-201 张三", "2", "方案B"]
+    done = _cli(tmp_path, "export", "1", "--results", str(tmp_path / "r.csv"))
+    assert done.returncode == 0, done.stderr  # the only vote numbered 1
+    assert _rows(tmp_path / "r.csv")[2][:4] == ["选项", "2", "方案B", "1"]
+    missing = _cli(tmp_path, "export", "qq:1000", "9", "--results", "x.csv")
     assert missing.returncode == 1
-    assert "没有找到编号为 #999 的投票" in missing.stderr
+    assert missing.stderr == "qq:1000（3栋业主群） 没有编号为 9 的投票。\n"
     usage = _cli(tmp_path, "export", "1")
-    assert usage.returncode == 2
+    assert (usage.returncode, usage.stderr.count("\n")) == (2, 1)
+    assert "--results" in usage.stderr
+
+    config = tmp_path / "en.yaml"
+    config.write_text("core:\n  locale: en\n", encoding="utf-8")
+    done = _cli(tmp_path, "export", "1", "--results", str(out), config=config)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"Wrote 3 rows to {out}\n"
+    assert _rows(out)[0][:3] == ["Item", "No.", "Label"]
+    assert _rows(out)[2][:3] == ["option", "2", "方案B"]
