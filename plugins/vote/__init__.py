@@ -352,6 +352,13 @@ async def _remind_job(payload: dict) -> None:
     if missing.count == 0:
         return
     locale = store.current.locale_of(vote.group)
-    limit = _section(vote.group).remind_mentions
-    text = render.reminder(vote, missing, locale, _tz(), limit=limit)
-    await send_queue().send_group(vote.group, text)
+    section = _section(vote.group)
+    text, mention = render.reminder(
+        vote,
+        missing,
+        locale,
+        _tz(),
+        limit=section.remind_mentions,
+        style=section.remind_style,
+    )
+    await send_queue().send_group(vote.group, text, mention=mention or None)

@@ -50,8 +50,12 @@ class VoteConfig(Section):
     default_duration: str = ""
     # remind the group this long before the deadline ("" = no reminder)
     remind_before: str = "2h"
-    # at most this many members named (@) in one reminder; 0 = only the count
+    # at most this many members named in one reminder; 0 = only the count
     remind_mentions: int = Field(10, ge=0, le=50)
+    # mention = a real @ (the member is notified; the platform shows their
+    # group card as it is), except for a card holding a phone or ID number,
+    # which is written masked; names = every name as masked text, nobody notified
+    remind_style: Literal["mention", "names"] = "mention"
     max_options: int = Field(20, ge=2, le=50)
     max_open: int = Field(10, ge=1, le=99)
     # a bare "2" or "1 3" votes while exactly one vote is open in the group

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from plugins.core import format_time, t
+from plugins.core import format_time, mask_private, t
 
 from .models import Vote
 from .service import Missing, Outcome, Results
@@ -271,9 +271,18 @@ def list_text(
 
 
 def reminder(
-    vote: Vote, missing: Missing, locale: str, tz: ZoneInfo, *, limit: int
-) -> str:
-    """How many have not voted; named votes list up to ``limit`` of them (@)."""
+    vote: Vote,
+    missing: Missing,
+    locale: str,
+    tz: ZoneInfo,
+    *,
+    limit: int,
+    style: str = "mention",
+) -> tuple[str, list[str]]:
+    """How many have not voted, and the members to @ (the platform puts those
+    first). A named vote names up to ``limit`` of them: with ``style``
+    "mention" as a real @, except a member whose name holds a phone or ID
+    number (the platform would show it unmasked), who is written masked."""
     lines = [
         t(
             locale,
@@ -285,10 +294,18 @@ def reminder(
             unit=unit(vote, locale),
         )
     ]
+    mention: list[str] = []
     if not vote.anonymous and limit and missing.members:
         shown = missing.members[:limit]
-        names = " ".join(f"@{name or user}" for user, name in shown)
-        lines.append(t(locale, "vote.remind.names", names=names))
+        written = []
+        for user, name in shown:
+            name = name or user
+            if style == "mention" and mask_private(name) == name:
+                mention.append(user)
+            else:
+                written.append(f"@{mask_private(name)}")
+        if written:
+            lines.append(t(locale, "vote.remind.names", names=" ".join(written)))
         if missing.count > len(shown):
             lines.append(
                 t(
@@ -302,4 +319,4 @@ def reminder(
         lines.append(t(locale, "vote.howto.anonymous", id=vote.id))
     else:
         lines.append(t(locale, "vote.howto.command", number=vote.number))
-    return "\n".join(lines)
+    return "\n".join(lines), mention

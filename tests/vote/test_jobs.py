@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -79,7 +80,10 @@ async def test_manual_close_announces_so_the_job_does_not(queue: FakeQueue) -> N
     assert queue.sent == []
 
 
-async def test_reminder_counts_households_and_names_a_few(queue: FakeQueue) -> None:
+async def test_reminder_counts_households_and_mentions_a_few(queue: FakeQueue) -> None:
+    """The YAML says the members who have not voted are @-mentioned: they are,
+    for real (the platform puts the @s before the text); a nickname holding a
+    phone number is not handed to the platform but written masked."""
     import plugins.vote as vote_plugin
     from plugins.core import store
     from plugins.core.models import KnownMember
@@ -88,20 +92,39 @@ async def test_reminder_counts_households_and_names_a_few(queue: FakeQueue) -> N
     group = new_group()
     vote = await make_vote(group, "绿化 A B 每户一票 截止 3天")
     members = [(new_user(), f"3-1-{101 + i} 住户{i}") for i in range(15)]
+    # the last seen is named first (KnownMember.last_seen, newest first)
+    members[14] = (members[14][0], "3-1-115 李四 13812345678")
     for user, nick in members:
         await KnownMember.create(group=group, user=user, display_name=nick)
     await service.cast(vote, voter(*members[0]), [1])
     await vote_plugin._remind_job({"id": vote.id})
     ((to, text, mention),) = queue.sent
-    assert to == group and mention is None
-    lines = text.splitlines()
     limit = store.current.section("vote", group).remind_mentions
     assert limit == 10
+    everyone = {user for user, _ in members[1:]}
+    assert to == group and len(mention) == limit - 1
+    assert set(mention) <= everyone - {members[14][0]}
+    lines = text.splitlines()
     assert "还有 14 户没有投票" in lines[0]
-    assert lines[1].startswith("未投票：@3-1-")
-    assert lines[1].count("@") == limit
+    assert lines[1] == "未投票：@3-1-115 李四 138****5678"
+    assert "13812345678" not in text
     assert lines[2] == "等，共 14 户。"
     assert lines[3] == "投票请发送：/投票 1 选项号"
+
+
+async def test_reminder_style_names_writes_masked_names_and_mentions_nobody() -> None:
+    from plugins.vote import render
+    from plugins.vote.service import Missing
+
+    vote = await make_vote(new_group(), "绿化 A B 截止 3天")
+    missing = Missing(
+        count=2, members=[("qq:1", "3-1-101 张三"), ("qq:2", "王五 13812345678")]
+    )
+    text, mention = render.reminder(
+        vote, missing, "zh-CN", vote_tz(), limit=10, style="names"
+    )
+    assert mention == []
+    assert text.splitlines()[1] == "未投票：@3-1-101 张三 @王五 138****5678"
 
 
 async def test_no_reminder_when_everyone_voted_or_the_vote_closed(
@@ -152,3 +175,7 @@ async def test_remind_before_zero_or_empty_disables_reminders() -> None:
         new_group(), "绿化 A B 截止 3天", config=vote_config(remind_before="")
     )
     assert not await Job.exists(key=f"vote:remind:{vote.id}")
+
+
+def vote_tz() -> ZoneInfo:
+    return ZoneInfo("Asia/Shanghai")

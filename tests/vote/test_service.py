@@ -266,11 +266,16 @@ async def test_missing_households_and_members_for_the_reminder() -> None:
     assert missing.count == 2
     assert missing.households == ["3-2-202", "3-2-203"]
     assert [u for u, _ in missing.members] in ([b], [c])  # one per household
-    text = render.reminder(vote, missing, "zh-CN", vote_tz(), limit=10)
+    text, mention = render.reminder(vote, missing, "zh-CN", vote_tz(), limit=10)
     assert "还有 2 户没有投票" in text
-    assert "未投票：@3-2-202" in text
+    assert mention == [u for u, _ in missing.members]  # a real @, first
     assert "等，共 2 户" in text  # 3-2-203 has nobody in the group to name
-    assert render.reminder(vote, missing, "zh-CN", vote_tz(), limit=0).count("@") == 0
+    text, mention = render.reminder(
+        vote, missing, "zh-CN", vote_tz(), limit=10, style="names"
+    )
+    assert "未投票：@3-2-202" in text and mention == []
+    text, mention = render.reminder(vote, missing, "zh-CN", vote_tz(), limit=0)
+    assert text.count("@") == 0 and mention == []
 
 
 def vote_tz():
