@@ -14,6 +14,7 @@ from nonebot.adapters import Message
 from nonebot.plugin import PluginMetadata
 
 require("plugins.core")
+from adapters.port import acknowledge  # noqa: E402
 from plugins.core import (  # noqa: E402
     Context,
     Role,
@@ -300,4 +301,6 @@ async def _confirm_reply(ctx: Context) -> bool:
     reply = await _record(ctx, notice, quiet_again=True)
     if reply:
         await ctx.send(reply)
+    else:  # confirm_reply off, or said again: an "ok" reaction, where there are any
+        await acknowledge(ctx.port, ctx.group, ctx.info.message_id)
     return True

@@ -277,7 +277,14 @@ async def test_reply_one_confirms_once_and_stats_count_households(
     async with routed(app, "notices") as ctx:
         bot = _bot(ctx)
         again = group_message("1", group=g1, user=71, card="3-2-201 张三")
-        ctx.receive_event(bot, again)  # consumed quietly: already confirmed
+        ctx.receive_event(bot, again)  # already confirmed: no text, a reaction
+        # NapCat's set_msg_emoji_like (packages/napcat-onebot/action/msg/
+        # SetMsgEmojiLike.ts): face 124, "OK"
+        ctx.should_call_api(
+            "set_msg_emoji_like",
+            {"message_id": again.message_id, "emoji_id": 124},
+            result=None,
+        )
         ctx.should_finished(router())
         other = group_message("1 楼的灯坏了", group=g1, user=75, card="3-3-301 钱")
         # not an exact "1": left to others (no reply; the stats below count 4)
