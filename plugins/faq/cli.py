@@ -1,60 +1,58 @@
-"""Export and import every faq entry as CSV (for a spreadsheet) or YAML.
+"""``python manage.py faq``: every faq entry to and from CSV (a spreadsheet) or YAML.
 
-    python manage.py faq export --format csv faq.csv
-    python manage.py faq import --format csv faq.csv
-    python manage.py faq export --format yaml faq.yaml
-
-manage.py reads the bot's configuration and opens its database (LINLI_CONFIG,
-LINLI_DATA_DIR / LINLI_DATABASE_URL, or a .env file) before :func:`main` runs.
+    python manage.py faq export 问答.csv
+    python manage.py faq import 问答.csv
+    python manage.py faq export faq.yaml          # the format follows the suffix
 
 Export writes every live entry: the YAML file's (with their chat edits) and the
-ones taught in chat. Import creates an entry for a row without 编号 (id), and
-changes the entry of a row with one (recorded in its history, so
-``/问答 撤销`` can undo it); a row whose ``delete`` column says yes deletes its
-entry. Entries missing from the file are left alone.
+ones taught in chat, the CSV headers in ``core.locale``. Import changes the
+entry of a row with an id (编号), or whose questions an entry already has, and
+creates one for any other row; every change is in the entry's history, so
+``/问答 撤销`` can undo it. A row whose 删除 (delete) column says yes deletes
+its entry. Entries missing from the file are left alone.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-from plugins.core import store
+from plugins.core import cli, store, t
 
 from . import transfer
 
-
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python manage.py faq",
-        description="Export or import linli's faq entries (CSV or YAML).",
-    )
-    parser.add_argument("action", choices=["export", "import"])
-    parser.add_argument("--format", choices=["csv", "yaml"], default=None)
-    parser.add_argument("file", help="the file to write (export) or read (import)")
-    args = parser.parse_args(argv)
-    args.file = Path(args.file).expanduser().resolve()
-    if args.format is None:
-        suffix = args.file.suffix.lower()
-        args.format = "yaml" if suffix in (".yaml", ".yml") else "csv"
-    return args
+SUMMARY = "faq.cli.summary"
 
 
-async def main(argv: list[str]) -> int:
-    """Run by ``python manage.py faq …``, with the config and database open."""
-    args = parse_args(argv)
+def parser(locale: str) -> cli.Parser:
+    root = cli.parser(locale, "faq", t(locale, "faq.cli.summary"))
+    commands = root.add_subparsers()
+    for name in ("export", "import"):
+        cmd = cli.command(commands, name, t(locale, f"faq.cli.{name}"))
+        cmd.add_argument(
+            "file", type=cli.file_arg, help=t(locale, f"faq.cli.{name}_file")
+        )
+        cmd.add_argument(
+            "--format", choices=["csv", "yaml"], help=t(locale, "faq.cli.format")
+        )
+    return root
+
+
+async def run(args: argparse.Namespace, locale: str) -> int:
     section = store.current.section("faq")
-    if args.action == "export":
-        count = await transfer.export_file(section, args.file, args.format)
-        print(f"exported {count} entries to {args.file}")
+    fmt = args.format
+    if fmt is None:
+        fmt = "yaml" if args.file.suffix.lower() in (".yaml", ".yml") else "csv"
+    if args.command == "export":
+        count = await transfer.export_file(section, args.file, fmt, locale)
+        print(t(locale, "faq.cli.exported", count=count, path=str(args.file)))
         return 0
     try:
-        report = await transfer.import_file(section, args.file, args.format)
+        report = await transfer.import_file(section, args.file, fmt, locale)
     except transfer.ImportProblem as exc:
-        print(f"{args.file}: {exc}", file=sys.stderr)
-        return 2
-    print(report.summary())
+        raise cli.CliError(
+            "faq.cli.unreadable", code=2, path=str(args.file), error=exc.text(locale)
+        ) from None
+    print(report.summary(locale))
     for problem in report.problems:
-        print(f"  {problem}", file=sys.stderr)
+        cli.say(f"  {problem}")
     return 1 if report.problems else 0

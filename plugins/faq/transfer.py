@@ -1,10 +1,15 @@
 """Entries to and from CSV and YAML files (used by ``python manage.py faq``).
 
 CSV: one row per entry, UTF-8 with a BOM so that Excel and WPS open it right.
-Columns (English or Chinese headers): id/编号, source/来源, questions/问题,
-keywords/关键词, answer/答案, mode/模式, groups/群, tags/标签,
-active_hours/时段, delete/删除. A cell with several values (questions,
-keywords …) has one per line; ``；`` or ``;`` also separate them.
+Columns: id, source, questions, keywords, answer, mode, groups, tags,
+active_hours, delete; an export names them in the admin's language
+(``faq.cli.column.*``: 编号, 来源, 问题 …), an import reads them in any
+language linli has, or as these English names. A cell with several values
+(questions, keywords …) has one per line; ``；`` or ``;`` also separate them.
+
+A row with an id changes that entry. A row without one whose questions match
+a live entry's (as ``/问答 添加`` finds duplicates) changes that entry too, so
+importing the same sheet twice does not copy it; other rows are new entries.
 
 YAML: ``entries:`` with the same keys as the YAML file's ``faq.entries``,
 plus ``source`` (yaml or taught).
@@ -24,7 +29,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from plugins.core import audit
+from plugins.core import audit, t
+from plugins.core.i18n import available_locales
 
 from . import entries
 from .config import EntryConfig, FaqConfig, entry_keys
@@ -34,18 +40,21 @@ COLUMNS = [
     "id", "source", "questions", "keywords", "answer", "mode", "groups", "tags",
     "active_hours", "delete",
 ]  # fmt: skip
-CHINESE = {
-    "编号": "id", "来源": "source", "问题": "questions", "关键词": "keywords",
-    "答案": "answer", "模式": "mode", "群": "groups", "标签": "tags",
-    "时段": "active_hours", "删除": "delete",
-}  # fmt: skip
 LISTS = ("questions", "keywords", "groups", "tags", "active_hours")
 _YES = {"1", "yes", "y", "true", "是", "删", "删除", "x", "✓"}
 _SPLIT = re.compile(r"[\n；;]")
 
 
 class ImportProblem(Exception):
-    """The file cannot be read at all."""
+    """The file cannot be read at all: an i18n key (``faq.cli.*``), its values."""
+
+    def __init__(self, key: str, /, **values: Any) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(key)
+
+    def text(self, locale: str) -> str:
+        return t(locale, self.key, **self.values)
 
 
 @dataclass
@@ -56,11 +65,15 @@ class Report:
     unchanged: int = 0
     problems: list[str] = field(default_factory=list)
 
-    def summary(self) -> str:
-        return (
-            f"created {len(self.created)}, updated {len(self.updated)}, "
-            f"deleted {len(self.deleted)}, unchanged {self.unchanged}, "
-            f"problems {len(self.problems)}"
+    def summary(self, locale: str) -> str:
+        return t(
+            locale,
+            "faq.cli.imported",
+            created=len(self.created),
+            updated=len(self.updated),
+            deleted=len(self.deleted),
+            unchanged=self.unchanged,
+            problems=len(self.problems),
         )
 
 
@@ -89,13 +102,14 @@ def _hours(minutes: tuple[int, int]) -> str:
     return f"{h1:02d}:{m1:02d}-{h2:02d}:{m2:02d}"
 
 
-def to_csv(items: list[dict[str, Any]]) -> str:
+def to_csv(items: list[dict[str, Any]], locale: str) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(t(locale, f"faq.cli.column.{name}") for name in COLUMNS)
     for item in items:
         row = {k: ("\n".join(v) if isinstance(v, list) else v) for k, v in item.items()}
-        writer.writerow({**row, "delete": ""})
+        row["source"] = t(locale, f"faq.cli.source.{row['source']}")
+        writer.writerow([row.get(name, "") for name in COLUMNS])
     return buffer.getvalue()
 
 
@@ -110,11 +124,13 @@ def to_yaml(items: list[dict[str, Any]]) -> str:
     )
 
 
-async def export_file(section: FaqConfig, path: Path, fmt: str) -> int:
+async def export_file(
+    section: FaqConfig, path: Path, fmt: str, locale: str = "zh-CN"
+) -> int:
     items = await export_entries(section)
     if fmt == "csv":
         await asyncio.to_thread(
-            path.write_text, to_csv(items), encoding="utf-8-sig", newline=""
+            path.write_text, to_csv(items, locale), encoding="utf-8-sig", newline=""
         )
     else:
         await asyncio.to_thread(path.write_text, to_yaml(items), encoding="utf-8")
@@ -129,41 +145,49 @@ def _cell_list(value: Any) -> list[str]:
     return [p.strip() for p in _SPLIT.split(str(value)) if p.strip()]
 
 
-def read_csv(text: str) -> list[tuple[str, dict[str, Any]]]:
+def _headers() -> dict[str, str]:
+    """Every name a column may have (casefolded) → its English name."""
+    names = {name: name for name in COLUMNS}
+    for locale in available_locales():
+        for name in COLUMNS:
+            names[t(locale, f"faq.cli.column.{name}").casefold()] = name
+    return names
+
+
+def read_csv(text: str, locale: str = "zh-CN") -> list[tuple[str, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames:
-        raise ImportProblem("the file is empty")
-    names = {
-        n: CHINESE.get((n or "").strip(), (n or "").strip().lower())
-        for n in reader.fieldnames
-    }
+        raise ImportProblem("faq.cli.empty")
+    headers = _headers()
+    names = {n: headers.get((n or "").strip().casefold()) for n in reader.fieldnames}
     if "answer" not in names.values():
-        raise ImportProblem("no answer/答案 column (the first line names the columns)")
+        answer = t(locale, "faq.cli.column.answer")
+        raise ImportProblem("faq.cli.no_answer", column=answer)
     out = []
-    for row in reader:
+    for n, row in enumerate(reader, 2):  # the row as a spreadsheet numbers it
         item = {names[k]: v for k, v in row.items() if k is not None and names[k]}
         if not any((v or "").strip() for v in item.values() if isinstance(v, str)):
             continue  # a blank line
-        out.append((f"line {reader.line_num}", item))
+        out.append((t(locale, "faq.cli.line", n=n), item))
     return out
 
 
-def read_yaml(text: str) -> list[tuple[str, dict[str, Any]]]:
+def read_yaml(text: str, locale: str = "zh-CN") -> list[tuple[str, dict[str, Any]]]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ImportProblem(f"not valid YAML: {exc}") from None
+        raise ImportProblem("faq.cli.bad_yaml", error=str(exc)) from None
     if isinstance(data, dict) and isinstance(data.get("faq"), dict):
         data = data["faq"]
     if isinstance(data, dict):
         data = data.get("entries")
     if not isinstance(data, list):
-        raise ImportProblem("expected a list under `entries:`")
+        raise ImportProblem("faq.cli.no_entries")
     out = []
     for n, item in enumerate(data, 1):
         if not isinstance(item, dict):
-            raise ImportProblem(f"entry {n} is not a mapping")
-        out.append((f"entry {n}", item))
+            raise ImportProblem("faq.cli.not_mapping", n=n)
+        out.append((t(locale, "faq.cli.entry", n=n), item))
     return out
 
 
@@ -188,6 +212,7 @@ async def import_items(
     section: FaqConfig,
     items: list[tuple[str, dict[str, Any]]],
     actor: Actor | None = None,
+    locale: str = "zh-CN",
 ) -> Report:
     actor = actor or Actor(user="cli", name=f"cli:{getpass.getuser()}")
     report = Report()
@@ -203,6 +228,8 @@ async def import_items(
                     report.deleted.append(key)
                 continue
             data = _clean(item)
+            if not key:  # the same questions as a live entry: that entry
+                key = await entries.duplicate_of(data["questions"], section) or ""
             known = entries.yaml_key(key, section) if key else None
             if known is not None:
                 base = yaml_items[known].model_dump()
@@ -241,8 +268,13 @@ async def import_items(
             else:
                 report.updated.append(key)
         except (ValueError, FaqError) as exc:
-            message = exc.key if isinstance(exc, FaqError) else str(exc)
-            report.problems.append(f"{where} (id {key or '-'}): {message}")
+            if isinstance(exc, FaqError):
+                message = t(locale, exc.key, **exc.values)
+            else:
+                message = str(exc)  # pydantic's words on a wrong value
+            report.problems.append(
+                t(locale, "faq.cli.problem", where=where, id=key or "-", error=message)
+            )
     if report.created or report.updated or report.deleted:
         await audit(
             actor.user,
@@ -255,10 +287,12 @@ async def import_items(
     return report
 
 
-async def import_file(section: FaqConfig, path: Path, fmt: str) -> Report:
+async def import_file(
+    section: FaqConfig, path: Path, fmt: str, locale: str = "zh-CN"
+) -> Report:
     try:
         text = await asyncio.to_thread(path.read_text, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImportProblem(f"cannot read: {exc}") from None
-    items = read_csv(text) if fmt == "csv" else read_yaml(text)
-    return await import_items(section, items)
+    except UnicodeDecodeError:
+        raise ImportProblem("faq.cli.not_utf8") from None
+    items = read_csv(text, locale) if fmt == "csv" else read_yaml(text, locale)
+    return await import_items(section, items, locale=locale)

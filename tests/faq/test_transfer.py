@@ -1,14 +1,10 @@
-"""Export and import of entries as CSV and YAML, and the command line itself."""
+"""Export and import of entries as CSV and YAML."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.faq.conftest import FIXTURE, ROOT, default_section
-from tests.shipped import section_text
+from tests.faq.conftest import default_section
 
 
 async def _effective(section):
@@ -110,42 +106,45 @@ async def test_yaml_export_and_import(tmp_path: Path) -> None:
     await entries.undo("物业电话", section, Actor(user="qq:500"))  # as shipped again
 
 
-def test_the_command_line_exports_and_imports(tmp_path: Path) -> None:
-    config = tmp_path / "linli.yaml"
-    config.write_text(
-        FIXTURE.read_text(encoding="utf-8") + "\n" + section_text("faq"),
-        encoding="utf-8",
-    )
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("LINLI_", "ONEBOT_"))
-    }
-    env.update(LINLI_CONFIG=str(config), LINLI_DATA_DIR=str(tmp_path / "data"))
+async def test_rows_without_id_update_the_entry_with_their_questions() -> None:
+    """Importing the same sheet again does not copy its entries."""
+    from plugins.faq import entries, transfer
+    from plugins.faq.entries import Actor
 
-    def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "manage.py", "faq", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    section = default_section()
+    sheet = "问题,答案\n桂花树什么时候开花；桂花几月开,九月到十月。\n"
+    first = await transfer.import_items(section, transfer.read_csv(sheet))
+    assert len(first.created) == 1
+    again = await transfer.import_items(section, transfer.read_csv(sheet))
+    assert (again.created, again.updated, again.unchanged) == ([], [], 1)
+    changed = sheet.replace("九月到十月。", "九月中旬到十月。")
+    third = await transfer.import_items(section, transfer.read_csv(changed))
+    assert (third.created, third.updated) == ([], first.created)
+    live = await _effective(section)
+    matching = [e for e in live.values() if "桂花几月开" in e.questions]
+    assert [e.answer for e in matching] == ["九月中旬到十月。"]
 
-    sheet = tmp_path / "new.csv"
-    sheet.write_text(
-        "问题,答案\n枇杷树的果子能摘吗,请不要摘，等物业统一采摘。\n", "utf-8"
-    )
-    done = cli("import", "--format", "csv", str(sheet))
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "created 1" in done.stdout
+    # one question in common with a YAML entry (物业电话) is enough
+    shipped = section.entries[0].questions[0]
+    sheet = f"questions,answer\n{shipped},物业电话：0000-0000000\n"
+    report = await transfer.import_items(section, transfer.read_csv(sheet))
+    assert (report.created, report.updated) == ([], ["物业电话"])
+    assert (await _effective(section))["物业电话"].answer == "物业电话：0000-0000000"
+    await entries.undo("物业电话", section, Actor(user="qq:500"))  # as shipped
 
-    out = tmp_path / "all.csv"
-    done = cli("export", "--format", "csv", str(out))
-    assert done.returncode == 0, done.stderr[-2000:]
-    text = out.read_text(encoding="utf-8-sig")
-    assert "物业电话" in text and "枇杷树的果子能摘吗" in text
 
-    broken = tmp_path / "broken.yaml"
-    broken.write_text("entries: [1, 2]\n", encoding="utf-8")
-    done = cli("import", str(broken))
-    assert done.returncode == 2 and "not a mapping" in done.stderr
+async def test_csv_headers_follow_the_locale(tmp_path: Path) -> None:
+    from plugins.faq import transfer
+
+    section = default_section()
+    path = tmp_path / "faq.csv"
+    await transfer.export_file(section, path, "csv", "en")
+    text = path.read_text(encoding="utf-8-sig")
+    assert text.startswith("id,source,questions,keywords,answer,")
+    assert ",configuration file," in text
+    await transfer.export_file(section, path, "csv")
+    text = path.read_text(encoding="utf-8-sig")
+    assert text.startswith("编号,来源,问题,关键词,答案,模式,群,标签,时段,删除")
+    # either reads back, in any locale
+    assert transfer.read_csv(text, "en")[0][1]["id"] == "物业电话"
+    assert transfer.read_csv(text, "en")[0][0] == "line 2"
