@@ -58,7 +58,7 @@ def test_wrong_type_names_line_and_key(tmp_path: Path) -> None:
     assert len(problems) == 1
     p = problems[0]
     assert (p.line, p.key) == (4, "core.scheduler.poll_seconds")
-    assert "valid number" in p.message and "'often'" in p.message
+    assert "valid number" in p.message and "(got often)" in p.message
     assert str(p).startswith(
         f"{tmp_path / 'linli.yaml'}:4 [core.scheduler.poll_seconds]"
     )

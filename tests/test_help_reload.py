@@ -171,7 +171,7 @@ async def test_reload_by_staff_group_admin_keeps_last_good_config(
             ctx.receive_event(bot, event)
             error = (
                 f"{work}:{line} [core.scheduler.poll_seconds]: "
-                "Input should be greater than 0 (got -1)"
+                "must be more than 0 (got -1)"
             )
             ctx.should_call_send(
                 event, t("zh-CN", "core.reload.failed", error=error), result=None

@@ -9,12 +9,16 @@ merged on top and validated again.
 from __future__ import annotations
 
 import copy
+import difflib
 import re
-from collections.abc import Callable
+import types
+import typing
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
+from nonebot.log import logger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .yamlfile import YamlDocument, YamlProblem, read_yaml
@@ -28,9 +32,14 @@ DEFAULT_HOUSEHOLD_PATTERN = (
 
 
 class Section(BaseModel):
-    """Base of every plugin's section: unknown keys are mistakes."""
+    """Base of every plugin's section: unknown keys are mistakes, and a number
+    is accepted where text is expected (``building: 3``, ``room: 201``).
 
-    model_config = ConfigDict(extra="forbid")
+    ``renamed_keys`` maps an old spelling of a key to its new one: the old one
+    still works, with a warning in the log naming file and line."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    renamed_keys: ClassVar[dict[str, str]] = {}
     enabled: bool = True
 
 
@@ -110,7 +119,7 @@ class CoreConfig(Section):
 class GroupProfile(BaseModel):
     """What the admin says about one group; plugin overrides are extra keys."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True)
     name: str | None = None
     role: Literal["residents", "staff", "notice"] = "residents"
     building: str | None = None
@@ -121,6 +130,33 @@ class GroupProfile(BaseModel):
 
 
 S = TypeVar("S", bound=Section)
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    """The pydantic models a field's type holds (``list[Level]``, ``X | None`` …)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+        return
+    for arg in typing.get_args(annotation):
+        yield from _models_in(arg)
+
+
+def _accept_numbers_as_text(model: type[BaseModel], done: set[type]) -> None:
+    """Let ``model`` and every model nested in it take a number for a text field
+    (an admin writes ``building: 3``, not ``building: "3"``). Children are
+    rebuilt before their parents, whose schemas embed theirs."""
+    if model in done:
+        return
+    done.add(model)
+    for info in model.model_fields.values():
+        for inner in _models_in(info.annotation):
+            _accept_numbers_as_text(inner, done)
+    model.model_config["coerce_numbers_to_str"] = True
+    model.model_rebuild(force=True)
+
+
+_accept_numbers_as_text(CoreConfig, set())
+_accept_numbers_as_text(GroupProfile, set())
 _sections: dict[str, type[Section]] = {"core": CoreConfig}
 
 
@@ -129,6 +165,8 @@ def register_section(name: str, model: type[S]) -> None:
     existing = _sections.get(name)
     if existing is not None and existing is not model:
         raise RuntimeError(f"config section {name!r} is already registered")
+    if existing is None:
+        _accept_numbers_as_text(model, set())
     _sections[name] = model
 
 
@@ -180,27 +218,207 @@ class LinliConfig:
             yield gid, profile
 
 
-def _expected(error: dict[str, Any]) -> str:
-    msg = error["msg"]
-    if error["type"] in {"missing"}:
-        return "this key is required"
-    if error["type"] == "extra_forbidden":
-        return "unknown key (check the spelling; see config/linli.yaml)"
+def _shown(value: Any) -> str:
+    """A value as the admin wrote it: plain words bare, odd text quoted."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        plain = value and value == value.strip() and "\n" not in value
+        return value if plain and len(value) <= 60 else repr(value)
+    return str(value)
+
+
+def _choices(expected: str) -> str:
+    """pydantic's ``'a', 'b' or 'c'`` as ``a, b, c``."""
+    parts = re.split(r", | or ", expected)
+    return ", ".join(part.strip().strip("'\"") for part in parts)
+
+
+def _limit(kind: str, raw: dict[str, Any]) -> str | None:
+    # a float field's limit 0 is 0.0 in pydantic's context: show it as written
+    ctx = {
+        k: int(v) if isinstance(v, float) and v.is_integer() else v
+        for k, v in raw.items()
+    }
+    if kind == "greater_than":
+        return f"must be more than {ctx['gt']}"
+    if kind == "greater_than_equal":
+        return f"must be {ctx['ge']} or more"
+    if kind == "less_than":
+        return f"must be less than {ctx['lt']}"
+    if kind == "less_than_equal":
+        return f"must be {ctx['le']} or less"
+    if kind == "string_too_short":
+        n = ctx["min_length"]
+        return "must not be empty" if n == 1 else f"must be at least {n} characters"
+    if kind == "string_too_long":
+        return f"must be at most {ctx['max_length']} characters"
+    if kind == "too_short":
+        n = ctx["min_length"]
+        return f"needs at least {n} item{'s' if n != 1 else ''}"
+    if kind == "too_long":
+        return f"takes at most {ctx['max_length']} items"
+    return None
+
+
+_WORDING = {
+    "missing": "this key is required",
+    "int_parsing": "must be a whole number, a valid integer such as 10",
+    "int_type": "must be a whole number, a valid integer such as 10",
+    "int_from_float": "must be a whole number, without decimals",
+    "float_parsing": "must be a valid number, such as 10 or 1.5",
+    "float_type": "must be a valid number, such as 10 or 1.5",
+    "decimal_parsing": "must be a valid number, such as 10 or 1.5",
+    "decimal_type": "must be a valid number, such as 10 or 1.5",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "string_type": "must be text",
+    "list_type": "must be a list: [a, b], or one '- item' per line below the key",
+    "dict_type": "must be a block of 'key: value' lines below the key",
+    "model_type": "must be a block of 'key: value' lines below the key",
+    "model_attributes_type": "must be a block of 'key: value' lines below the key",
+    "date_parsing": "must be a date such as 2025-10-01",
+    "date_type": "must be a date such as 2025-10-01",
+    "date_from_datetime_parsing": "must be a date such as 2025-10-01",
+    "date_from_datetime_inexact": "must be a date such as 2025-10-01, without a time",
+}
+
+
+def describe_error(error: Any, keys: list[str] | None = None) -> str:
+    """One pydantic error in the admin's words: what is expected, and what was
+    written. ``keys`` are the keys allowed where an unknown key stands."""
+    kind, ctx = error["type"], error.get("ctx") or {}
     got = error.get("input")
-    if isinstance(got, (dict, list)):
-        return msg
-    return f"{msg} (got {got!r})"
+    if kind == "extra_forbidden":
+        name = str(error["loc"][-1]) if error["loc"] else ""
+        close = difflib.get_close_matches(name, keys or [], n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]}?" if close else "check the spelling"
+        return f"unknown key ({hint})"
+    if kind in ("literal_error", "enum"):
+        text = f"must be one of: {_choices(str(ctx.get('expected', '')))}"
+    elif kind in ("value_error", "assertion_error"):
+        text = str(ctx.get("error") or error["msg"])
+        text = text.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    elif kind == "string_type" and isinstance(got, bool):
+        text = "must be text (put words such as yes, no, on, off in quotes)"
+    elif kind == "string_pattern_mismatch":
+        text = f"is not in the expected form (the pattern {ctx.get('pattern')})"
+    else:
+        text = _limit(kind, ctx) or _WORDING.get(kind) or error["msg"]
+        text = text.replace("Input should be ", "must be ")
+    if kind == "missing" or isinstance(got, (dict, list)):
+        return text
+    shown = _shown(got)
+    if kind in ("value_error", "assertion_error") and shown in text:
+        return text  # the validator already names the value
+    return f"{text} (got {shown})"
+
+
+def _step(annotation: Any, part: Any) -> Any:
+    """The type found at ``part`` (a key or an index) inside ``annotation``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        info = annotation.model_fields.get(str(part))
+        return info.annotation if info is not None else None
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in args:
+            found = _step(arg, part) if arg is not type(None) else None
+            if found is not None:
+                return found
+        return None
+    if origin is typing.Annotated:
+        return _step(args[0], part)
+    if origin in (list, tuple, set, frozenset) and args:
+        return args[0]
+    if origin is dict and len(args) == 2:
+        return args[1]
+    return None
+
+
+def _keys_at(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
+    """The keys the model allows at ``path`` (for 'did you mean …')."""
+    current: Any = model
+    for part in path:
+        current = _step(current, part)
+        if current is None:
+            return []
+    found = list(_models_in(current))
+    return list(found[0].model_fields) if len(found) == 1 else []
 
 
 def _problems(
-    doc: YamlDocument, exc: ValidationError, prefix: tuple[Any, ...]
+    doc: YamlDocument,
+    exc: ValidationError | list[Any],
+    prefix: tuple[Any, ...],
+    model: type[BaseModel] | None = None,
+    renamed: dict[str, str] | None = None,
 ) -> list[YamlProblem]:
     out = []
-    for err in exc.errors():
-        loc = prefix + tuple(err["loc"])
+    errors = exc.errors() if isinstance(exc, ValidationError) else exc
+    for err in errors:
+        sub = tuple(err["loc"])
+        if sub and renamed and str(sub[0]) in renamed:
+            sub = (renamed[str(sub[0])], *sub[1:])  # as the admin spelt it
+        loc = prefix + sub
+        keys = _keys_at(model, sub[:-1]) if model is not None else None
         key = ".".join(str(p) for p in loc)
-        out.append(YamlProblem(str(doc.path), doc.line_of(loc), key, _expected(err)))
+        out.append(
+            YamlProblem(str(doc.path), doc.line_of(loc), key, describe_error(err, keys))
+        )
     return out
+
+
+def _renamed(
+    doc: YamlDocument,
+    model: type[BaseModel],
+    value: dict[str, Any],
+    loc: tuple[Any, ...],
+) -> tuple[dict[str, Any], dict[str, str], list[YamlProblem]]:
+    """``value`` with old spellings of keys replaced by the new ones (logged as
+    deprecated); the new → old names used; and problems (both spellings)."""
+    renames: dict[str, str] = getattr(model, "renamed_keys", {})
+    used: dict[str, str] = {}
+    problems: list[YamlProblem] = []
+    out = dict(value)
+    for old, new in renames.items():
+        if old not in out:
+            continue
+        line = doc.line_of((*loc, old))
+        key = ".".join(str(p) for p in (*loc, old))
+        if new in out:
+            problems.append(
+                YamlProblem(
+                    str(doc.path),
+                    line,
+                    key,
+                    f"{old} is the old name of {new}, which is also written "
+                    f"(line {doc.line_of((*loc, new))}): keep only {new}",
+                )
+            )
+            continue
+        logger.warning(
+            f"{doc.path}:{line} [{key}]: {old} is the old name of {new}; it still "
+            f"works, but please write {new}: instead"
+        )
+        out[new] = out.pop(old)
+        used[new] = old
+    return out, used, problems
+
+
+def _own(over: Any, sub: tuple[Any, ...]) -> bool:
+    """Whether the error at ``sub`` is in what a group's override wrote itself
+    (a list or a value it gives replaces the global one)."""
+    node = over
+    for part in sub:
+        if isinstance(node, dict):
+            if part not in node and str(part) not in node:
+                return False
+            node = node[part] if part in node else node[str(part)]
+        else:
+            return True
+    return not isinstance(node, dict)
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -215,43 +433,53 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 def validate(doc: YamlDocument) -> LinliConfig:
     """Turn a parsed document into a LinliConfig or raise ConfigError."""
-    problems: list[YamlProblem] = []
+    problems: list[YamlProblem] = list(doc.problems)
     raw = doc.data
     sections: dict[str, Section] = {}
     known = _sections
+    path = str(doc.path)
     for key in raw:
         if key != "groups" and key not in known:
-            names = ", ".join(sorted([*known, "groups"]))
+            names = [*known, "groups"]
+            close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}? " if close else ""
             problems.append(
                 YamlProblem(
-                    str(doc.path),
+                    path,
                     doc.line_of((key,)),
                     str(key),
-                    f"unknown section (known sections: {names})",
+                    f"unknown section ({hint}known sections: "
+                    f"{', '.join(sorted(names))})",
                 )
             )
+    # each section as written (old key names replaced), and its own mistakes
+    bases: dict[str, dict[str, Any]] = {}
+    global_errors: dict[str, set[tuple[Any, ...]]] = {}
     for name, model in known.items():
         value = raw.get(name) or {}
         if not isinstance(value, dict):
             problems.append(
-                YamlProblem(
-                    str(doc.path), doc.line_of((name,)), name, "expected a mapping"
-                )
+                YamlProblem(path, doc.line_of((name,)), name, "expected a mapping")
             )
             continue
+        value, used, renamed = _renamed(doc, model, value, (name,))
+        problems.extend(renamed)
+        bases[name] = value
         try:
             sections[name] = model.model_validate(value)
         except ValidationError as exc:
-            problems.extend(_problems(doc, exc, (name,)))
+            errors = exc.errors()
+            global_errors[name] = {
+                (tuple(e["loc"]), e["type"], e["msg"]) for e in errors
+            }
+            problems.extend(_problems(doc, errors, (name,), model, used))
 
     groups: dict[str, GroupProfile] = {}
     group_sections: dict[tuple[str, str], Section] = {}
     raw_groups = raw.get("groups") or {}
     if not isinstance(raw_groups, dict):
         problems.append(
-            YamlProblem(
-                str(doc.path), doc.line_of(("groups",)), "groups", "expected a mapping"
-            )
+            YamlProblem(path, doc.line_of(("groups",)), "groups", "expected a mapping")
         )
         raw_groups = {}
     for gid, body in raw_groups.items():
@@ -260,7 +488,7 @@ def validate(doc: YamlDocument) -> LinliConfig:
         if not GROUP_ID.match(gid):
             problems.append(
                 YamlProblem(
-                    str(doc.path),
+                    path,
                     doc.line_of(loc),
                     ".".join(loc),
                     "a group id is 'platform:id', e.g. qq:123456, "
@@ -271,16 +499,17 @@ def validate(doc: YamlDocument) -> LinliConfig:
         try:
             profile = GroupProfile.model_validate(body or {})
         except ValidationError as exc:
-            problems.extend(_problems(doc, exc, loc))
+            problems.extend(_problems(doc, exc, loc, GroupProfile))
             continue
         groups[gid] = profile
         for name, over in (profile.model_extra or {}).items():
             model = known.get(name)
+            where = (*loc, name)
             if model is None or name == "core":
                 problems.append(
                     YamlProblem(
-                        str(doc.path),
-                        doc.line_of((*loc, name)),
+                        path,
+                        doc.line_of(where),
                         f"groups.{gid}.{name}",
                         "unknown key: a group takes name, role, building, locale, "
                         "tags, admins, staff and plugin sections",
@@ -290,19 +519,30 @@ def validate(doc: YamlDocument) -> LinliConfig:
             if not isinstance(over, dict):
                 problems.append(
                     YamlProblem(
-                        str(doc.path),
-                        doc.line_of((*loc, name)),
+                        path,
+                        doc.line_of(where),
                         f"groups.{gid}.{name}",
                         "expected a mapping",
                     )
                 )
                 continue
+            over, used, renamed = _renamed(doc, model, over, where)
+            problems.extend(renamed)
             try:
                 group_sections[(gid, name)] = model.model_validate(
-                    _merge(raw.get(name) or {}, over)
+                    _merge(bases.get(name, {}), over)
                 )
             except ValidationError as exc:
-                problems.extend(_problems(doc, exc, (*loc, name)))
+                seen = global_errors.get(name, set())
+                # a mistake of the global section shows in every group that
+                # does not replace the key: it is reported once, where written
+                errors = [
+                    e
+                    for e in exc.errors()
+                    if _own(over, tuple(e["loc"]))
+                    or (tuple(e["loc"]), e["type"], e["msg"]) not in seen
+                ]
+                problems.extend(_problems(doc, errors, where, model, used))
     if problems:
         raise ConfigError(problems)
     return LinliConfig(doc.path, sections, groups, group_sections)

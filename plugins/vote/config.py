@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from plugins.core import Role, Section, parse_duration, register_section
+from plugins.core.config import describe_error
 
 from .roster import Roster, RosterError, build
 
@@ -35,15 +36,17 @@ def _entry(number: int, item: Any) -> HouseholdEntry | str:
         return HouseholdEntry.model_validate(item)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+            f"{'.'.join(str(p) for p in err['loc'])}: {describe_error(err)}"
             for err in exc.errors()
         )
         raise ValueError(f"household {number}: {problems}") from None
 
 
 class VoteConfig(Section):
+    # the key's spelling before signup and vote shared one name
+    renamed_keys: ClassVar[dict[str, str]] = {"create_role": "who_can_create"}
     # who may start a vote (and close one early): resident, staff or admin
-    create_role: Literal["resident", "staff", "admin"] = "staff"
+    who_can_create: Literal["resident", "staff", "admin"] = "staff"
     # may a voter change their choice before the deadline (a new ballot replaces)?
     allow_change: bool = True
     # a vote without 截止 closes after this long ("" = stays open until /投票 结束)
@@ -99,8 +102,13 @@ class VoteConfig(Section):
         return households
 
     @property
+    def create_role(self) -> str:
+        """The old name of ``who_can_create``."""
+        return self.who_can_create
+
+    @property
     def creator_role(self) -> Role:
-        return Role[self.create_role.upper()]
+        return Role[self.who_can_create.upper()]
 
     def roster(self, building: str | None = None) -> Roster:
         """The roster (re-read when it is a CSV file), limited by ``roster_scope``."""

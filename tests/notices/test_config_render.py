@@ -16,7 +16,9 @@ def _with_fragment(tmp_path: Path, extra: str = "") -> Path:
     text = (ROOT / "config/linli.yaml").read_text(encoding="utf-8")
     fragment = section_text("notices")
     path = tmp_path / "linli.yaml"
-    path.write_text(text + "\n" + fragment + extra, encoding="utf-8")
+    if "\nnotices:\n" not in text:  # a key written twice is refused
+        text += "\n" + fragment
+    path.write_text(text + extra, encoding="utf-8")
     return path
 
 

@@ -25,7 +25,8 @@ def test_the_documented_fragment_validates_with_the_defaults(tmp_path: Path) -> 
 
     base = (ROOT / "config/linli.yaml").read_text(encoding="utf-8")
     fragment = section_text("tickets")
-    config = _load(tmp_path, base + "\n" + fragment)
+    text = base if "\ntickets:\n" in base else base + "\n" + fragment
+    config = _load(tmp_path, text)  # (a section written twice is refused)
     section = config.section("tickets")
     assert section == TicketsConfig()  # the file documents the defaults exactly
     assert section.sla.normal.acknowledge == timedelta(minutes=5)
