@@ -135,10 +135,7 @@ def main(argv: list[str]) -> int:
     tortoise = tortoise_parser(locale)
     name = argv[0] if argv else None
     if name is None or name in HELP:
-        features = [
-            (n, t(locale, cli.SUMMARY) if hasattr(cli, "SUMMARY") else "")  # TODO
-            for n, cli in clis.items()
-        ]
+        features = [(n, t(locale, cli.SUMMARY)) for n, cli in clis.items()]
         text = core_cli.overview(
             locale, features, list(tortoise_commands(tortoise).items())
         )
@@ -148,9 +145,6 @@ def main(argv: list[str]) -> int:
         return 0 if name else 2
     if name in clis:
         cli = clis[name]
-        if not hasattr(cli, "parser"):  # TODO: until every cli.py has the new shape
-            cli.run = lambda args, locale: cli.main(args)
-            cli.parser = lambda locale: type("P", (), {"parse_args": list})()
         args = cli.parser(locale).parse_args(argv[1:])  # --help exits here
         if broken:  # a feature needs the YAML; Tortoise's commands do not
             core_cli.say(core_cli.config_broken(locale, SETTINGS.config_path, broken))
