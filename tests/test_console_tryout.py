@@ -25,7 +25,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS, COLS = 70, 160
-CTRL_SLASH, CTRL_Q = b"\x1f", b"\x11"
+CTRL_SLASH, CTRL_Q, CTRL_L = b"\x1f", b"\x11", b"\x0c"
 
 
 class Terminal:
@@ -113,6 +113,12 @@ def terminal(tmp_path: Path):
 
 
 def test_a_newcomer_tries_linli_in_the_terminal(terminal: Terminal, tmp_path) -> None:
+    # typed the moment the input box is drawn (start-up may still be opening
+    # the database): it waits for the database and is answered
+    terminal.wait_for("Send Message")
+    terminal.type("/接龙 周日包饺子")
+    terminal.wait_for("【接龙】周日包饺子")
+
     # the welcome says who you are, where the data goes and how to quit
     terminal.wait_for("你是本群的管理员")
     terminal.wait_for("Ctrl+Q")
@@ -121,11 +127,16 @@ def test_a_newcomer_tries_linli_in_the_terminal(terminal: Terminal, tmp_path) ->
     terminal.type("/帮助")
     terminal.wait_for("【试用】")
     terminal.wait_for("【接龙】")
+    os.write(terminal.master, CTRL_L)  # clear the chat: new lines stay in view
+    terminal.pump(0.5)
 
     # the try-out user is the group's admin: they may start a sign-up
     terminal.type("/接龙 周六包饺子 上限 5")
     terminal.wait_for("【接龙】周六包饺子")
     terminal.wait_for("剩余名额：5")
+    # a join: the terminal has no reactions, so the list follows within seconds
+    terminal.type("/接龙 + 2 2人")
+    terminal.wait_for("剩余名额：3")
 
     terminal.type("物业电话是多少？")  # a question from the shipped FAQ
     terminal.wait_for("【物业电话】")

@@ -5,8 +5,10 @@ Every feature starts with ``require("plugins.core")`` and imports from here.
 
 from __future__ import annotations
 
+import asyncio
+
 from nonebot import get_driver, logger, on_message
-from nonebot.adapters import Message
+from nonebot.adapters import Bot, Message
 from nonebot.consts import PREFIX_KEY
 from nonebot.matcher import current_bot, current_event, current_matcher
 from nonebot.plugin import PluginMetadata
@@ -85,6 +87,11 @@ def send_queue() -> SendQueue:
     return _queue
 
 
+# set once the database is open: the terminal try-out takes input before
+# start-up has finished (a OneBot bot can only connect after it)
+_started = asyncio.Event()
+
+
 @driver.on_startup
 async def _start() -> None:
     global _scheduler, _queue
@@ -102,6 +109,7 @@ async def _start() -> None:
         lease_seconds=core.scheduler.lease_seconds,
     )
     _scheduler.start()
+    _started.set()
 
 
 # NoneBot runs shutdown hooks in reverse order of registration: core's, made
@@ -115,7 +123,10 @@ async def _stop() -> None:
     await close_database()
 
 
-driver.on_bot_connect(tryout.welcome)
+@driver.on_bot_connect
+async def _welcome(bot: Bot) -> None:
+    await _started.wait()
+    await tryout.welcome(bot)
 
 
 @job_handler("core.send_group")
@@ -138,6 +149,8 @@ async def _route() -> None:
     No parameters on purpose: NoneBot solves each handler parameter (and each
     dependency's) in its own anyio task, a cost paid on every message.
     """
+    if not _started.is_set():
+        await _started.wait()
     matcher, bot, event = current_matcher.get(), current_bot.get(), current_event.get()
     info = event_info(bot, event, v11_platform=v11_platform(bot))
     if info is None:
