@@ -397,6 +397,7 @@ def _renamed(
                     f"(line {doc.line_of((*loc, new))}): keep only {new}",
                 )
             )
+            del out[old]  # said once: not also an unknown key
             continue
         logger.warning(
             f"{doc.path}:{line} [{key}]: {old} is the old name of {new}; it still "

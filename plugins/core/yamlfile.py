@@ -134,8 +134,10 @@ def syntax_problem(path: Path, text: str, exc: yaml.MarkedYAMLError) -> YamlProb
     begin_line = begin.line + 1
     opened = _opened(exc.context, text, begin)
     if opened is not None:
+        # the end of the stream is past the last newline: name the last line
+        last = min(end_line, len(text.splitlines()) or 1)
         where = (
-            "the end of the file"
+            f"line {last}, the end of the file"
             if "end of stream" in problem or "stream end" in problem
             else f"line {end_line}"
         )
