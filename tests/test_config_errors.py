@@ -199,6 +199,20 @@ def test_a_groups_own_mistake_is_named_at_its_line(tmp_path: Path) -> None:
     ]
 
 
+def test_a_groups_own_list_is_named_at_the_group(tmp_path: Path) -> None:
+    text = (
+        "faq:\n  entries:\n    - {questions: [a], answer: ''}\n"  # line 3
+        'groups:\n  "qq:123456":\n    faq:\n      entries:\n'
+        "        - {questions: [b], answer: y}\n"
+        "        - {questions: [c], answer: ''}\n"  # line 9
+    )
+    problems = _problems(tmp_path, text)
+    assert [(p.key, p.line) for p in problems] == [
+        ("faq.entries.0.answer", 3),
+        ("groups.qq:123456.faq.entries.1.answer", 9),
+    ]
+
+
 def test_a_mistake_of_the_combination_is_named_at_the_group(tmp_path: Path) -> None:
     text = (
         "faq:\n  answer_threshold: 0.7\n"
