@@ -16,9 +16,10 @@ failure by raising :class:`CliError`; :func:`execute` prints it as one line on
 stderr and returns its exit code, so an admin never sees a traceback.
 
 Things are named as residents and staff see them in chat: a group
-(``qq:123456``) and the number shown there (接龙 3, 投票 #2, 工单 #0002). The
-group may be left out when only one group has that number
-(:func:`find_numbered`).
+(``qq:123456``) and the number shown there (接龙 3, 投票 #2, 案件 #12; ``#``
+and leading zeros are fine). The group may be left out when only one group
+has that number (:func:`add_group_and_number`, :func:`ref_of`,
+:func:`find_numbered`).
 """
 
 from __future__ import annotations
