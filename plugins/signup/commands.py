@@ -214,7 +214,7 @@ async def _export(ctx: Context, command: Command) -> str:
     else:
         sheet = await service.pick_open(group, None)
     await _may_manage(ctx, sheet)
-    hint = ctx.t("signup.export.cli", id=sheet.id)
+    hint = ctx.t("signup.export.cli", group=sheet.group, number=sheet.number)
     if not ctx.port.can(Capability.UPLOAD_FILE):
         return ctx.t("signup.export.no_upload") + "\n" + hint
     cfg = config(ctx)

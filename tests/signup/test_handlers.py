@@ -351,7 +351,9 @@ async def test_export_where_files_cannot_be_sent_points_to_the_cli(app: App) -> 
         ctx.receive_event(bot, event)
         ctx.should_call_send(
             event,
-            _t("signup.export.no_upload") + "\n" + _t("signup.export.cli", id=sheet.id),
+            _t("signup.export.no_upload")
+            + "\n请在服务器上导出：python manage.py signup export"
+            f" wx:{room} 1 名单.xlsx",  # the group and number the CLI reads
             result=None,
         )
         ctx.should_finished(router())
