@@ -26,14 +26,25 @@ def _router(calls: list[str]):
     return router, hook
 
 
-def _ctx(**values):
+def _ctx(sections: dict | None = None, **values):
+    """A context whose YAML has ``sections`` (name → {"enabled": …})."""
     sent: list[str] = []
+    sections = {
+        name: SimpleNamespace(**fields) for name, fields in (sections or {}).items()
+    }
 
     async def send(text: str) -> None:
         sent.append(text)
 
     return SimpleNamespace(
-        group="qq:1", event=None, sent=sent, send=send, t=lambda key: key, **values
+        group="qq:1",
+        event=None,
+        sent=sent,
+        send=send,
+        t=lambda key: key,
+        config=SimpleNamespace(sections=sections),
+        section=lambda name: sections[name],
+        **values,
     )
 
 
@@ -105,6 +116,45 @@ async def test_a_disabled_command_falls_through_to_the_later_hooks(app) -> None:
     assert calls == ["faq"]
     calls.clear()
     assert await router.route(_ctx(on=True), _prefix("演示三")) is True
+    assert calls == ["cmd"]
+
+
+async def test_a_section_switched_off_hides_its_commands_and_hooks(app) -> None:
+    """``enabled: false`` in the plugin's section: the router skips every
+    command and hook of that plugin; the ``enabled=`` override decides alone."""
+    calls: list[str] = []
+    router, hook = _router(calls)
+    hook(20, handled=True, name="demo-hook")
+
+    async def demo(ctx, args) -> None:
+        calls.append("cmd")
+
+    async def always(ctx, args) -> None:
+        calls.append("always")
+
+    async def other(ctx) -> bool:
+        calls.append("other-hook")
+        return True
+
+    demo.__module__ = always.__module__ = "plugins.demo"
+    other.__module__ = "plugins.other"
+    router.command("演示四")(demo)
+    router.command("演示五", enabled=lambda ctx: True)(always)
+    router.hook(90)(other)
+
+    off = {"demo": {"enabled": False}}
+    assert await router.route(_ctx(off), _prefix("演示四")) is True
+    assert calls == ["other-hook"]  # neither the command nor demo's hook
+    calls.clear()
+    assert await router.route(_ctx(off), _prefix("演示五")) is True
+    assert calls == ["always"]  # the override
+    calls.clear()
+    on = {"demo": {"enabled": True}}
+    assert await router.route(_ctx(on), _prefix(None)) is True
+    assert calls == ["demo-hook"]
+    calls.clear()
+    # a section without the key, or no section at all: on
+    assert await router.route(_ctx({"demo": {}}), _prefix("演示四")) is True
     assert calls == ["cmd"]
 
 

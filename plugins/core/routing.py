@@ -14,6 +14,15 @@ runs them in order:
 A hook returns ``True`` when it handled the message, which ends the routing
 (and NoneBot's propagation); a command always ends it. ``ctx.finish`` (or any
 ``FinishedException``) ends a handler early.
+
+A feature's section switch is applied here, for every command and hook of the
+plugin: where its section (the YAML section named like the plugin) says
+``enabled: false`` — for the group, or globally in a private chat — its
+commands and hooks are skipped as if they did not exist, and the message goes
+on to the others. The one override: ``@command(..., enabled=check)`` or
+``@hook(order, enabled=check)`` decides instead (``check(ctx) -> bool``; e.g.
+``lambda ctx: True`` for a command that must answer even where the feature is
+off). Plugins do not test ``enabled`` themselves.
 """
 
 from __future__ import annotations
@@ -51,6 +60,16 @@ class Hook:
     order: int
     handler: HookHandler
     plugin: str
+    enabled: Enabled | None = None
+
+
+def section_enabled(plugin: str, ctx: Context) -> bool:
+    """The ``enabled`` of the plugin's section where the message came from
+    (True for a plugin without a section or without that key)."""
+    sections = ctx.config.sections
+    if plugin not in sections:
+        return True
+    return bool(getattr(ctx.section(plugin), "enabled", True))
 
 
 def _plugin_of(func: Callable) -> str:
@@ -84,13 +103,15 @@ class Router:
 
         return register
 
-    def hook(self, order: int) -> Callable[[HookHandler], HookHandler]:
+    def hook(
+        self, order: int, *, enabled: Enabled | None = None
+    ) -> Callable[[HookHandler], HookHandler]:
         """Register ``handler(ctx) -> handled`` to see every message, by order."""
         if order == COMMANDS:
             raise ValueError(f"order {COMMANDS} is where the commands run")
 
         def register(handler: HookHandler) -> HookHandler:
-            self._hooks.append(Hook(order, handler, _plugin_of(handler)))
+            self._hooks.append(Hook(order, handler, _plugin_of(handler), enabled))
             self._hooks.sort(key=lambda hook: hook.order)
             return handler
 
@@ -111,11 +132,17 @@ class Router:
     def _allowed(self, plugin: str) -> bool:
         return self._only is None or plugin in self._only
 
+    def _on(self, entry: Command | Hook, ctx: Context) -> bool:
+        """Routed to here: the plugin is in play and its feature is on."""
+        if not self._allowed(entry.plugin):
+            return False
+        if entry.enabled is not None:
+            return entry.enabled(ctx)
+        return section_enabled(entry.plugin, ctx)
+
     def _command_for(self, ctx: Context, prefix: dict) -> Command | None:
         found = self._commands.get(prefix.get(CMD_KEY) or ())
-        if found is None or not self._allowed(found.plugin):
-            return None
-        if found.enabled is not None and not found.enabled(ctx):
+        if found is None or not self._on(found, ctx):
             return None
         return found
 
@@ -129,7 +156,7 @@ class Router:
                 if command is not None:
                     await self._run_command(command, ctx, prefix)
                     return True
-            if self._allowed(hook.plugin) and await self._run_hook(hook, ctx):
+            if self._on(hook, ctx) and await self._run_hook(hook, ctx):
                 return True
         if not commands_done and command is not None:
             await self._run_command(command, ctx, prefix)

@@ -53,7 +53,7 @@ LIST_LIMIT = 20
 
 def _may_answer(ctx: Context, section: FaqConfig) -> bool:
     info = ctx.info
-    if not section.enabled or info.from_self:
+    if info.from_self:
         return False
     if not info.kinds <= _TEXT_KINDS:
         return False

@@ -65,8 +65,6 @@ async def _estate_admin(ctx: Context) -> bool:
 
 @command("通知", "notice")
 async def _notice(ctx: Context, args: Message) -> None:
-    if ctx.group is not None and not ctx.section("notices").enabled:
-        await ctx.finish(ctx.t("notices.disabled"))
     await ctx.require(Role.ADMIN)
     now = _now(ctx)
     command = parse_command(args.extract_plain_text(), now)
@@ -267,8 +265,6 @@ async def _record(ctx: Context, notice: Notice, *, quiet_again: bool) -> str | N
 async def _confirm(ctx: Context, args: Message) -> None:
     if ctx.group is None:
         await ctx.finish(ctx.t("notices.confirm.in_group"))
-    if not ctx.section("notices").enabled:
-        await ctx.finish(ctx.t("notices.disabled"))
     now = _now(ctx)
     number = parse_number(args.extract_plain_text())
     if number is not None:
@@ -290,8 +286,6 @@ async def _confirm_reply(ctx: Context) -> bool:
     if ctx.group is None or ctx.info.from_self:
         return False
     section = ctx.section("notices")
-    if not section.enabled:
-        return False
     text = normalize(ctx.info.text).strip()
     if text not in {normalize(word) for word in section.confirm_words}:
         return False

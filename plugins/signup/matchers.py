@@ -42,8 +42,6 @@ __plugin_meta__ = PluginMetadata(
 
 @command("接龙", "signup")
 async def _signup(ctx: Context, args: Message) -> None:
-    if ctx.group is not None and not ctx.section("signup").enabled:
-        return
     text = await dispatch(ctx, args.extract_plain_text())
     if text:
         await ctx.finish(text)
@@ -62,7 +60,7 @@ async def _free_text(ctx: Context) -> bool:
     if info.group is None or info.from_self:
         return False
     cfg: SignupConfig = ctx.section("signup")
-    if not (cfg.enabled and cfg.plain_text):
+    if not cfg.plain_text:
         return False
     pasted = parse_pasted(info.text)
     plain = None if pasted else parse_plain(info.text, cfg.max_count)

@@ -1,4 +1,4 @@
-"""What the commands share: who is acting, and whether tickets are on here."""
+"""What the commands share: who is acting."""
 
 from __future__ import annotations
 
@@ -6,12 +6,6 @@ from plugins.core import Context
 from plugins.core.models import KnownMember
 
 from .env import Actor
-
-
-def enabled(ctx: Context) -> bool:
-    """The tickets section is enabled for this group (or private chat): the
-    commands' ``enabled=`` check and the free-format hook's first test."""
-    return bool(ctx.section("tickets").enabled)
 
 
 def _split_household(key: str) -> tuple[str, str | None, str] | None:

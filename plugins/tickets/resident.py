@@ -9,7 +9,7 @@ from plugins.core import Context, Role, command, hook
 
 from . import service, stats
 from .classify import free_format
-from .common import actor_of, enabled
+from .common import actor_of
 from .env import Env
 from .escalation import deliver
 from .parse import number_and_rest, period_of, score_and_comment
@@ -25,7 +25,7 @@ async def _report(ctx: Context, text: str, kind: str) -> None:
 
 
 def _reporter(name: str, alias: str, kind: str):
-    @command(name, alias, enabled=enabled)
+    @command(name, alias)
     async def _(ctx: Context, args: Message) -> None:
         await _report(ctx, args.extract_plain_text(), kind)
 
@@ -40,8 +40,6 @@ _reporter("投诉", "complaint", "complaint")
 @hook(30)
 async def _free_format(ctx: Context) -> bool:
     """【问题】地点 + 现象 + 联系方式, in a residents' group or a private chat."""
-    if not enabled(ctx):
-        return False
     if ctx.group is not None and ctx.profile.role != "residents":
         return False
     found = free_format(ctx.info.text, ctx.section("tickets").free_format_tags)
@@ -52,7 +50,7 @@ async def _free_format(ctx: Context) -> bool:
     return True
 
 
-@command("工单", "ticket", enabled=enabled)
+@command("工单", "ticket")
 async def _ticket(ctx: Context, args: Message) -> None:
     env = Env(ctx.config)
     text = args.extract_plain_text().strip()
@@ -75,13 +73,13 @@ async def _ticket(ctx: Context, args: Message) -> None:
     await ctx.finish((await service.show(env, actor, n, staff=staff)).reply)
 
 
-@command("我的工单", "mytickets", enabled=enabled)
+@command("我的工单", "mytickets")
 async def _mine(ctx: Context, args: Message) -> None:
     outcome = await service.mine(Env(ctx.config), await actor_of(ctx))
     await ctx.finish(outcome.reply)
 
 
-@command("未解决", "reopen", enabled=enabled)
+@command("未解决", "reopen")
 async def _reopen(ctx: Context, args: Message) -> None:
     n, note = number_and_rest(args.extract_plain_text())
     if n is None:
@@ -91,7 +89,7 @@ async def _reopen(ctx: Context, args: Message) -> None:
     await ctx.finish(outcome.reply)
 
 
-@command("评价", "rate", enabled=enabled)
+@command("评价", "rate")
 async def _rate(ctx: Context, args: Message) -> None:
     n, rest = number_and_rest(args.extract_plain_text())
     score, comment = score_and_comment(rest)

@@ -90,8 +90,6 @@ def _post(group: str, text: str, *, mention: str | None = None) -> None:
 @command("投票", "vote")
 async def _vote(ctx: Context, args: Message) -> None:
     section: VoteConfig = ctx.section("vote")
-    if not section.enabled:
-        await ctx.finish()
     try:
         command = parse_command(args.extract_plain_text())
         text = await _dispatch(ctx, section, command)
@@ -286,7 +284,7 @@ async def _bare_ballot(ctx: Context) -> tuple[tuple[int, ...], list[Vote]] | Non
     if choices is None:
         return None
     section: VoteConfig = ctx.section("vote")
-    if not (section.enabled and section.bare_numbers):
+    if not section.bare_numbers:
         return None
     live = await service.open_votes(ctx.group)
     if not any(all(1 <= c <= len(v.options) for c in choices) for v in live):
