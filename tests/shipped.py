@@ -1,30 +1,25 @@
-"""The shipped admin's file, config/linli.yaml, one section at a time."""
+"""The shipped admin's file, config/linli.yaml, one section at a time.
+
+A section's text lives next to its plugin's ``config.py``, in
+``plugins/<name>/config.yaml`` (``groups:`` in plugins/core/config.groups.yaml);
+config/linli.yaml is their assembly (plugins/core/sample.py).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-SHIPPED = Path(__file__).resolve().parents[1] / "config/linli.yaml"
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "config/linli.yaml"
+
+
+def section_path(name: str) -> Path:
+    """The file that holds the top-level ``name:`` section of config/linli.yaml."""
+    if name == "groups":
+        return ROOT / "plugins/core/config.groups.yaml"
+    return ROOT / "plugins" / name / "config.yaml"
 
 
 def section_text(name: str) -> str:
     """The top-level ``name:`` section of config/linli.yaml with its comment header."""
-    lines = SHIPPED.read_text(encoding="utf-8").splitlines()
-    key = lines.index(f"{name}:")
-
-    def comment_block_start(index: int) -> int:
-        while index > 0 and (lines[index - 1].startswith("#") or not lines[index - 1]):
-            index -= 1
-        return index
-
-    start = comment_block_start(key)
-    end = next(
-        (
-            i
-            for i in range(key + 1, len(lines))
-            if lines[i] and not lines[i].startswith((" ", "#"))
-        ),
-        len(lines),
-    )
-    end = comment_block_start(end) if end < len(lines) else end
-    return "\n".join(lines[start:end]).strip("\n") + "\n"
+    return section_path(name).read_text(encoding="utf-8").strip("\n") + "\n"
