@@ -5,6 +5,7 @@
     python manage.py signup export qq:123456 3 名单.xlsx
     python manage.py makemigrations signup       # after changing a models.py
     python manage.py migrate                     # apply pending ones (the bot does too)
+    python manage.py config sample --write       # assemble config/linli.yaml
 
 ``python manage.py FEATURE …`` runs the command line of a loaded plugin that
 has a ``cli`` module (``plugins/FEATURE/cli.py``: ``SUMMARY``, ``parser(locale)``
@@ -136,6 +137,8 @@ def main(argv: list[str]) -> int:
     name = argv[0] if argv else None
     if name is None or name in HELP:
         features = [(n, t(locale, cli.SUMMARY)) for n, cli in clis.items()]
+        features.append(("config", t(locale, core_cli.CONFIG_SUMMARY)))
+        features.sort()
         text = core_cli.overview(
             locale, features, list(tortoise_commands(tortoise).items())
         )
@@ -143,7 +146,10 @@ def main(argv: list[str]) -> int:
         if broken:
             core_cli.say(core_cli.config_broken(locale, SETTINGS.config_path, broken))
         return 0 if name else 2
-    if name in clis:
+    if name == "config":  # core's own: needs neither the YAML nor the database
+        args = core_cli.config_parser(locale).parse_args(argv[1:])
+        work = lambda: core_cli.run_config(args, locale)  # noqa: E731
+    elif name in clis:
         cli = clis[name]
         args = cli.parser(locale).parse_args(argv[1:])  # --help exits here
         if broken:  # a feature needs the YAML; Tortoise's commands do not

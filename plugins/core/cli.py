@@ -359,3 +359,38 @@ def unknown_command(locale: str, name: str) -> str:
 
 def config_broken(locale: str, path: Path, problems: str) -> str:
     return t(locale, "core.cli.config", path=str(path), problems=problems)
+
+
+# ---------------------------------------------------------------------------
+# python manage.py config (core's own command: no database, no YAML needed)
+# ---------------------------------------------------------------------------
+
+CONFIG_SUMMARY = "core.cli.config_summary"
+
+
+def config_parser(locale: str) -> Parser:
+    """``python manage.py config sample [--write]``."""
+    from .sample import SHIPPED
+
+    root = parser(locale, "config", t(locale, CONFIG_SUMMARY))
+    commands = root.add_subparsers()
+    sample = command(commands, "sample", t(locale, "core.cli.config_sample"))
+    sample.add_argument(
+        "--write",
+        action="store_true",
+        help=t(locale, "core.cli.config_write", path=str(SHIPPED)),
+    )
+    return root
+
+
+async def run_config(args: argparse.Namespace, locale: str) -> int:
+    """The assembled config/linli.yaml on stdout, or written with ``--write``."""
+    from .sample import SHIPPED, assemble
+
+    text = assemble()
+    if args.write:
+        SHIPPED.write_text(text, encoding="utf-8", newline="\n")
+        say(t(locale, "core.cli.config_written", path=str(SHIPPED)))
+    else:
+        sys.stdout.write(text)
+    return 0
