@@ -21,6 +21,7 @@ from .bots import port_for_group, remember, v11_platform
 from .config import ConfigError, LinliConfig, Section, register_section, store
 from .context import Context, Ctx, context_of
 from .dedup import SeenMessages
+from .durations import Duration, OptionalDuration, Seconds
 from .i18n import t
 from .identity import Household, Role, listed, parse_household
 from .normalize import compact, normalize
@@ -38,9 +39,12 @@ __all__ = [
     "ConfigError",
     "Context",
     "Ctx",
+    "Duration",
     "Household",
     "LinliConfig",
+    "OptionalDuration",
     "Role",
+    "Seconds",
     "Section",
     "audit",
     "cancel",

@@ -18,14 +18,17 @@ _UNITS = {
     "d": 86400, "day": 86400, "天": 86400, "日": 86400,
     "w": 604800, "周": 604800, "星期": 604800,
 }  # fmt: skip
+# "2小时", "1.5h", "半小时", "半天", "1个半小时" (1.5 h), "半个小时"
 _DURATION_PART = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(个小时|小时|钟头|分钟|秒钟|星期|sec|min|hr|day|[smhdw秒分天日周])"
+    r"(?:(?P<n>\d+(?:\.\d+)?)\s*(?P<half>个半)?|(?P<only>半))\s*"
+    r"(?P<unit>个小时|小时|钟头|分钟|秒钟|星期|sec|min|hr|day|[smhdw秒分天日周])"
 )
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 
 
 def parse_duration(text: str) -> timedelta | None:
-    """``30s 10m 2h 1d 1h30m 10分钟 2小时 1天``; None if it is not a duration."""
+    """``30s 10m 2h 1d 1h30m 10分钟 2小时 1天 半小时 1个半小时``; None if it is
+    not a duration."""
     text = text.strip().lower()
     if not text:
         return None
@@ -33,7 +36,12 @@ def parse_duration(text: str) -> timedelta | None:
     for match in _DURATION_PART.finditer(text):
         if text[pos : match.start()].strip():
             return None
-        seconds += float(match.group(1)) * _UNITS[match.group(2)]
+        if match.group("half") and match.group("unit") not in {"小时", "钟头"}:
+            return None  # "1个半天" is not how anyone writes it
+        amount = 0.5 if match.group("only") else float(match.group("n"))
+        if match.group("half"):
+            amount += 0.5
+        seconds += amount * _UNITS[match.group("unit")]
         pos = match.end()
     if pos == 0 or text[pos:].strip():
         return None

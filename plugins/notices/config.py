@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import string
 from datetime import timedelta
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from plugins.core import Section, parse_duration, register_section
+from plugins.core import Duration, Section, register_section
 
 from .parsing import parse_reminder
 
@@ -22,22 +22,6 @@ TEMPLATE_EN = (
     "[{label}] {title}\nTime: {time}\nPlace: {place}\n"
     "Details: {content}\nContact: {contact}"
 )
-
-
-def _duration(value: Any) -> Any:
-    """``3d``, ``12h``, ``3天``, ``90分钟`` or a number of seconds."""
-    if isinstance(value, timedelta):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return timedelta(seconds=value)
-    if isinstance(value, str):
-        parsed = parse_duration(value)
-        if parsed is not None:
-            return parsed
-    raise ValueError("a duration such as 30m, 12h, 3d, 2小时, 3天")
-
-
-Duration = Annotated[timedelta, BeforeValidator(_duration)]
 
 
 def _reminders(value: list[str]) -> list[str]:

@@ -1,8 +1,8 @@
 """The ``rules:`` section of the admin's YAML: detectors, the ladder, joining.
 
-Every key has a default, so an empty section works. Durations are written as
-``600`` (seconds), ``10m``, ``2h``, ``30d`` or ``10分钟``; a group can override
-any key under ``groups: <id>: rules:``.
+Every key has a default, so an empty section works. Durations are core's
+``Seconds`` (``600``, ``10m``, ``2h``, ``30d``, ``10分钟``), read as float
+seconds; a group can override any key under ``groups: <id>: rules:``.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import re
 from datetime import time as dtime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from plugins.core import Section, parse_duration, register_section
+from plugins.core import Seconds, Section, register_section
 
 from .defaults import (
     DEFAULT_AD_WORDS,
@@ -25,29 +25,8 @@ from .defaults import (
 )
 from .ladder import parse_step
 
-
-def _seconds(value: object) -> object:
-    """``600``, ``"10m"``, ``"2h"``, ``"30d"``, ``"10分钟"`` → seconds."""
-    if isinstance(value, bool):
-        raise ValueError("expected a duration such as 600, 10m, 2h or 30d")
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            return float(text)
-        except ValueError:
-            pass
-        delta = parse_duration(text)
-        if delta is None:
-            raise ValueError(
-                f"{value!r} is not a duration: write e.g. 600, 30s, 10m, 2h, 30d"
-            )
-        return delta.total_seconds()
-    raise ValueError("expected a duration such as 600, 10m, 2h or 30d")
-
-
-Duration = Annotated[float, BeforeValidator(_seconds), Field(gt=0)]
+# rules count on a monotonic clock, so its lengths are core's Seconds (a float)
+PositiveSeconds = Annotated[Seconds, Field(gt=0)]
 _CLOCK = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
 
 
@@ -156,9 +135,9 @@ class AdsConfig(WordList):
 
 class FloodConfig(Detector):
     messages: int = Field(8, ge=2)
-    seconds: Duration = 5.0
+    seconds: PositiveSeconds = 5.0
     repeats: int = Field(3, ge=2)
-    repeat_seconds: Duration = 120.0
+    repeat_seconds: PositiveSeconds = 120.0
     repeat_min_chars: int = Field(5, ge=1)
 
 
@@ -181,7 +160,7 @@ class QuietHoursConfig(Detector):
     start: str = "22:00"
     end: str = "07:00"
     urgent_words: list[str] = Field(default_factory=lambda: list(DEFAULT_URGENT_WORDS))
-    remind_every: Duration = 8 * 3600.0
+    remind_every: PositiveSeconds = 8 * 3600.0
 
     @field_validator("start", "end")
     @classmethod
@@ -201,14 +180,14 @@ class QuietHoursConfig(Detector):
 class RaidConfig(_Model):
     enabled: bool = True
     joins: int = Field(10, ge=2)
-    seconds: Duration = 300.0
-    guard: Duration = 1800.0
-    new_member: Duration = 86400.0
+    seconds: PositiveSeconds = 300.0
+    guard: PositiveSeconds = 1800.0
+    new_member: PositiveSeconds = 86400.0
 
 
 class NicknameConfig(_Model):
     enabled: bool = True
-    grace: Duration = 86400.0
+    grace: PositiveSeconds = 86400.0
     action: Literal["remind", "strike", "kick"] = "remind"
     pattern: str | None = None
     example: str = "3-2-201 张三"
@@ -228,7 +207,7 @@ class LadderConfig(_Model):
     steps: list[str] = Field(
         default_factory=lambda: ["warn", "mute 10m", "kick"], min_length=1
     )
-    window: Duration = 30 * 86400.0
+    window: PositiveSeconds = 30 * 86400.0
     fallback: Literal["next", "notify"] = "notify"
 
     @field_validator("steps")
@@ -241,7 +220,7 @@ class LadderConfig(_Model):
 
 class NoticesConfig(_Model):
     per_group: int = Field(5, ge=1)
-    seconds: Duration = 60.0
+    seconds: PositiveSeconds = 60.0
 
 
 class BlacklistConfig(_Model):

@@ -124,7 +124,7 @@ async def _create(ctx: Context, command: Command) -> str:
         default_fields=cfg.default_fields,
         per_household=cfg.per_household,
         max_open=cfg.max_open,
-        remind_before=cfg.remind_delta,
+        remind_before=cfg.remind_before,
     )
     view = await service.view(sheet)
     await posting.posted(sheet.id, view.sheet.version)

@@ -5,19 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from plugins.core.config import Section, register_section
-from plugins.core.timeparse import parse_duration
-
-
-def _duration(value: str) -> str:
-    value = str(value).strip()
-    if value in {"", "0"}:
-        return "0"
-    if parse_duration(value) is None:
-        raise ValueError(f"not a duration such as 2h, 30m, 1d or 2小时 (got {value!r})")
-    return value
+from plugins.core import OptionalDuration, Section, register_section
 
 
 class SignupConfig(Section):
@@ -55,26 +45,14 @@ class SignupConfig(Section):
     max_open: int = Field(10, ge=1)
     # the list is re-posted after changes at most once per this many seconds
     repost_seconds: float = Field(10.0, ge=0)
-    # a reminder this long before the deadline ("0" = none)
-    remind_before: str = "2h"
+    # a reminder this long before the deadline ("0" or "" = none)
+    remind_before: OptionalDuration = timedelta(hours=2)
     # accept plain "+1", "接龙 3-201 2人" and pasted WeChat 接龙 lists
     plain_text: bool = True
     # at most this many lines of entries in one group message
     max_lines: int = Field(100, ge=5)
     # the file /接龙 导出 sends: xlsx (needs openpyxl) or csv
     export_format: Literal["xlsx", "csv"] = "xlsx"
-
-    @field_validator("remind_before", mode="before")
-    @classmethod
-    def _check_remind(cls, value: object) -> str:
-        return _duration(str(value))
-
-    @property
-    def remind_delta(self) -> timedelta | None:
-        delta = (
-            parse_duration(self.remind_before) if self.remind_before != "0" else None
-        )
-        return delta if delta else None
 
 
 register_section("signup", SignupConfig)

@@ -4,29 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from plugins.core import Section, parse_duration, register_section
+from plugins.core import Duration, Section, register_section
 
 _CLOCK = re.compile(r"^(?:[01]?\d|2[0-3]):[0-5]\d$|^24:00$")
 
 
-def _duration(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError("expected a duration such as 30s, 5m, 2h, 1d or 10分钟")
-    if isinstance(value, (int, float)):
-        return timedelta(seconds=value)
-    if isinstance(value, str):
-        found = parse_duration(value)
-        if found is None:
-            raise ValueError("expected a duration such as 30s, 5m, 2h, 1d or 10分钟")
-        return found
-    return value
-
-
-Duration = Annotated[timedelta, BeforeValidator(_duration)]
 Clock = Annotated[str, Field(pattern=_CLOCK.pattern)]
 
 

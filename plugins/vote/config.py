@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from plugins.core import Role, Section, parse_duration, register_section
+from plugins.core import OptionalDuration, Role, Section, register_section
 from plugins.core.config import describe_error
 
 from .roster import Roster, RosterError, build
@@ -50,9 +51,9 @@ class VoteConfig(Section):
     # may a voter change their choice before the deadline (a new ballot replaces)?
     allow_change: bool = True
     # a vote without 截止 closes after this long ("" = stays open until /投票 结束)
-    default_duration: str = ""
+    default_duration: OptionalDuration = None
     # remind the group this long before the deadline ("" = no reminder)
-    remind_before: str = "2h"
+    remind_before: OptionalDuration = timedelta(hours=2)
     # at most this many members named in one reminder; 0 = only the count
     remind_mentions: int = Field(10, ge=0, le=50)
     # mention = a real @ (the member is notified; the platform shows their
@@ -73,16 +74,6 @@ class VoteConfig(Section):
     anonymous_recall: bool = True
     # shown to members whose nickname has no household
     nickname_example: str = "3-2-201 张三"
-
-    @field_validator("default_duration", "remind_before")
-    @classmethod
-    def _duration(cls, value: str) -> str:
-        value = value.strip()
-        if value and value != "0" and parse_duration(value) is None:
-            raise ValueError(
-                f"not a duration: {value!r} (write e.g. 2h, 30m, 1d, 2小时, 3天)"
-            )
-        return value
 
     @field_validator("households", mode="before")
     @classmethod

@@ -24,7 +24,6 @@ from tortoise.transactions import in_transaction
 from plugins.core import (
     audit,
     cancel,
-    parse_duration,
     parse_household,
     parse_when,
     schedule,
@@ -165,9 +164,9 @@ async def create(
     )
     if deadline is not None:
         await schedule("vote.close", deadline, {"id": vote.id}, key=_close_key(vote))
-        before = parse_duration(config.remind_before or "0") or timedelta(0)
-        remind_at = deadline - before
-        if before and remind_at > now:
+        before = config.remind_before
+        if before and deadline - before > now:
+            remind_at = deadline - before
             await schedule(
                 "vote.remind", remind_at, {"id": vote.id}, key=_remind_key(vote)
             )
@@ -186,7 +185,7 @@ async def create(
 
 
 def _deadline(
-    text: str | None, default: str, now: datetime, tz: ZoneInfo
+    text: str | None, default: timedelta | None, now: datetime, tz: ZoneInfo
 ) -> datetime | None:
     if text:
         when = parse_when(text, now.astimezone(tz))
@@ -195,8 +194,7 @@ def _deadline(
         if when <= now:
             raise VoteError("vote.error.deadline_past", text=text)
         return when
-    duration = parse_duration(default) if default and default != "0" else None
-    return now + duration if duration else None
+    return now + default if default else None
 
 
 async def _insert(**values: Any) -> Vote:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -35,8 +36,7 @@ def test_fragment_validates_and_matches_the_defaults(tmp_path: Path) -> None:
     config = _load(tmp_path)
     section = config.section("signup")
     assert section == SignupConfig()  # every key written, at its default
-    assert section.remind_delta is not None
-    assert section.remind_delta.total_seconds() == 7200
+    assert section.remind_before == timedelta(hours=2)
     assert section.who_can_create == "staff"
     fragment = section_text("signup")
     for key in SignupConfig.model_fields:
@@ -48,7 +48,7 @@ def test_group_override_and_mistakes_name_the_key(tmp_path: Path) -> None:
 
     config = _load(tmp_path, '      per_household: true\n      remind_before: "0"')
     group = config.section("signup", "qq:1")
-    assert group.per_household and group.remind_delta is None
+    assert group.per_household and group.remind_before is None
     assert not config.section("signup").per_household
     with pytest.raises(ConfigError) as info:
         _load(tmp_path, "      remind_before: 两天")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ def test_config_fragment_validates_with_its_defaults(tmp_path: Path) -> None:
     assert isinstance(section, VoteConfig)
     assert section == VoteConfig()  # every key at its default
     assert section.who_can_create == "staff"
-    assert section.remind_before == "2h"
+    assert section.remind_before == timedelta(hours=2)
     assert section.nickname_example == "3-2-201 张三"
 
 
