@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 
 from plugins.core.audit import audit
 from plugins.core.models import Job
+from plugins.core.numbering import next_number
 from plugins.core.scheduler import cancel, schedule
 
 from . import lottery
@@ -119,29 +120,20 @@ async def create_sheet(
         raise SignupError("signup.error.too_many_open", limit=max_open)
     fields = spec.fields or list(default_fields)
     household = per_household if spec.per_household is None else spec.per_household
-    sheet: Sheet | None = None
-    for attempt in range(RETRIES):
-        try:
-            async with in_transaction():
-                last = await Sheet.filter(group=group).order_by("-number").first()
-                sheet = await Sheet.create(
-                    group=group,
-                    number=(last.number if last else 0) + 1,
-                    title=spec.title,
-                    description=spec.description,
-                    capacity=spec.capacity,
-                    deadline=spec.deadline,
-                    field_names=fields,
-                    lottery=spec.lottery,
-                    per_household=household,
-                    creator=creator.user,
-                    creator_name=creator.display_name,
-                )
-            break
-        except IntegrityError:  # another sheet took the number: take the next
-            if attempt == RETRIES - 1:
-                raise
-    assert sheet is not None
+    async with in_transaction():
+        sheet = await Sheet.create(
+            group=group,
+            number=await next_number(Sheet, group=group),
+            title=spec.title,
+            description=spec.description,
+            capacity=spec.capacity,
+            deadline=spec.deadline,
+            field_names=fields,
+            lottery=spec.lottery,
+            per_household=household,
+            creator=creator.user,
+            creator_name=creator.display_name,
+        )
     await schedule_deadline(sheet, remind_before, now=now)
     await audit(
         creator.user,

@@ -1,4 +1,7 @@
-"""tickets' tables: the per-estate counter, tickets, their subscribers and history.
+"""tickets' tables: tickets, their subscribers and history.
+
+A ticket's number (#0012 is 12) comes from core's counter per estate
+(``next_number(Ticket, estate=…)``); ``(estate, number)`` is unique all the same.
 
 Deadlines are absolute times on the ticket (``ack_due_at``, ``update_due_at``,
 ``resolve_due_at``); whether one is missed is computed when read. The
@@ -9,17 +12,6 @@ from __future__ import annotations
 
 from tortoise import fields
 from tortoise.models import Model
-
-
-class Counter(Model):
-    """The last ticket number handed out in an estate (#0012 is 12)."""
-
-    id = fields.IntField(primary_key=True)
-    estate = fields.CharField(max_length=64, unique=True)
-    value = fields.IntField(default=0)
-
-    class Meta:
-        table = "tickets_counter"
 
 
 class Ticket(Model):

@@ -13,10 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from plugins.core import audit, cancel, mask_private, schedule, t
+from plugins.core import audit, cancel, mask_private, next_number, schedule, t
 
 from . import escalation
 from .classify import (
@@ -29,7 +28,7 @@ from .classify import (
     strip_contact,
 )
 from .env import Actor, Env, Outcome, Outgoing, now_utc
-from .models import Counter, Subscriber, Ticket, TicketEvent
+from .models import Subscriber, Ticket, TicketEvent
 from .render import (
     assignee,
     card,
@@ -84,25 +83,10 @@ async def find(env: Env, group: str | None, n: int) -> Ticket:
 
 
 async def _create(estate: str, fields: dict[str, Any]) -> Ticket:
-    """A ticket with the next number of the estate (counter row, in a transaction)."""
-    for _ in range(10):
-        try:
-            async with in_transaction():
-                bumped = await Counter.filter(estate=estate).update(
-                    value=F("value") + 1
-                )
-                if not bumped:
-                    last = (
-                        await Ticket.filter(estate=estate).order_by("-number").first()
-                    )
-                    await Counter.create(
-                        estate=estate, value=(last.number if last else 0) + 1
-                    )
-                row = await Counter.get(estate=estate)
-                return await Ticket.create(estate=estate, number=row.value, **fields)
-        except IntegrityError:
-            continue  # someone else created the counter or took the number
-    raise RuntimeError(f"could not number a ticket in estate {estate!r}")
+    """A ticket with the next number of the estate (core's counter)."""
+    async with in_transaction():
+        n = await next_number(Ticket, estate=estate)
+        return await Ticket.create(estate=estate, number=n, **fields)
 
 
 async def _event(

@@ -24,6 +24,7 @@ from tortoise.transactions import in_transaction
 from plugins.core import (
     audit,
     cancel,
+    next_number,
     parse_household,
     parse_when,
     schedule,
@@ -198,25 +199,17 @@ def _deadline(
 
 
 async def _insert(**values: Any) -> Vote:
-    """A new vote with the next free number of its group, and its total rows."""
-    for _ in range(20):
-        try:
-            async with in_transaction():
-                last = (
-                    await Vote.filter(group=values["group"]).order_by("-number").first()
-                )
-                number = last.number + 1 if last is not None else 1
-                vote = await Vote.create(number=number, **values)
-                await Total.bulk_create(
-                    [
-                        Total(vote=vote, option=option)
-                        for option in range(len(values["options"]) + 1)
-                    ]
-                )
-                return vote
-        except IntegrityError:  # another vote took the number: take the next
-            continue
-    raise RuntimeError("could not number a new vote")
+    """A new vote with the next number of its group, and its total rows."""
+    async with in_transaction():
+        number = await next_number(Vote, group=values["group"])
+        vote = await Vote.create(number=number, **values)
+        await Total.bulk_create(
+            [
+                Total(vote=vote, option=option)
+                for option in range(len(values["options"]) + 1)
+            ]
+        )
+    return vote
 
 
 def _close_key(vote: Vote) -> str:
