@@ -64,6 +64,9 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 SUPERUSER = "qq:99"
 
+# override_config, app_scheduler_paused, linli_process, linli: tests/helpers
+pytest_plugins = ["tests.helpers.fixtures"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[NONEBOT_INIT_KWARGS] = {
@@ -84,21 +87,6 @@ async def after_nonebot_init(_nonebot_init: None) -> None:
     driver.register_adapter(v11.Adapter)
     driver.register_adapter(v12.Adapter)
     nonebot.load_from_toml("pyproject.toml")
-
-
-@pytest.fixture
-async def app_scheduler_paused():
-    """The app's own scheduler stopped for the test: it polls the same database
-    and is woken by every ``schedule``, so on PostgreSQL it can claim (and run)
-    a job the test has just scheduled before the test looks at it."""
-    import plugins.core as core
-
-    running = core._scheduler
-    if running is not None:
-        await running.stop()
-    yield
-    if running is not None:
-        running.start()
 
 
 @pytest.fixture(autouse=True)

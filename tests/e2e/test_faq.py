@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import E2E_CONFIG
-from tests.e2e.harness import LinliProcess, text_of
+from tests.helpers import E2E_CONFIG, LinliProcess, text_of
 from tests.shipped import section_text
 
 

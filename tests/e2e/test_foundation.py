@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from websockets.exceptions import InvalidStatus
 
-from tests.e2e.harness import LinliProcess, text_of
+from tests.helpers import LinliProcess, text_of
 
 
 async def test_wrong_or_missing_token_is_refused(linli: LinliProcess) -> None:

@@ -11,7 +11,7 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.e2e.harness import ApiCall, LinliProcess, text_of
+from tests.helpers import ApiCall, LinliProcess, text_of
 
 CONFIG = """
 core:

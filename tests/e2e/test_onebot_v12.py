@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from websockets.exceptions import InvalidStatus
 
-from tests.e2e.harness import LinliProcess, v12_text_of
+from tests.helpers import LinliProcess, v12_text_of
 
 
 async def test_help_over_onebot_v12_with_string_ids(linli: LinliProcess) -> None:

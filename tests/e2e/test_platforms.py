@@ -12,8 +12,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.e2e.fake_telegram import FakeTelegram
-from tests.e2e.harness import LinliProcess, v12_text_of
+from tests.helpers import FakeTelegram, LinliProcess, v12_text_of
 
 AD = "特价房源看这里 www.haohuo888.com"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from tests.e2e.harness import LinliProcess, text_of
+from tests.helpers import LinliProcess, text_of
 
 CONFIG = """
 core:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.e2e.harness import ApiCall, LinliProcess, text_of
+from tests.helpers import ApiCall, LinliProcess, text_of
 
 CONFIG = """
 core:

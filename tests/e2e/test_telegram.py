@@ -6,9 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.e2e.conftest import E2E_CONFIG
-from tests.e2e.fake_telegram import FakeTelegram
-from tests.e2e.harness import LinliProcess
+from tests.helpers import E2E_CONFIG, FakeTelegram, LinliProcess
 from tests.shipped import section_text
 
 

@@ -7,7 +7,7 @@ import asyncio
 import time
 from datetime import timedelta
 
-from tests.e2e.harness import ApiCall, LinliProcess, text_of
+from tests.helpers import ApiCall, LinliProcess, text_of
 
 CONFIG = """
 core:

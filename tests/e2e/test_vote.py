@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.harness import LinliProcess, text_of
+from tests.helpers import LinliProcess, text_of
 
 CONFIG = """
 core:

@@ -16,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.e2e.harness import free_port
+from tests.helpers.e2e import free_port
 
 TOKEN = "123456:LINLI-E2E"
 BOT_ID = 123456

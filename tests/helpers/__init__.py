@@ -1,0 +1,113 @@
+"""Test helpers for plugin authors, in one place: ``from tests.helpers import …``.
+
+The fixtures (marked *fixture*) are registered for every test directory by
+tests/conftest.py; ask for them by name. Plugins are imported inside the
+helpers, after NoneBot has started.
+
+Config (tests/helpers/config.py)
+- override_config — *fixture*: load a patched config for this test; the one
+  before comes back afterwards, however the test ends:
+  ``override_config(groups={"qq:1000": {"vote": {"enabled": False}}})``,
+  ``override_config(section_text("faq"))``, ``override_config(text, base=None)``
+- linli_config — build (not load) a LinliConfig, tests/fixtures/linli.test.yaml
+  patched: ``config = linli_config(rules={"ads": {"enabled": True}})``
+- section_config — one section's model: ``section_config("faq", shipped=True)``
+
+Handler tests (bots.py, events.py, routing.py)
+- v11_bot / v12_bot — nonebug's bot for QQ (NapCat) or WeChat (ComWeChat):
+  ``bot = v11_bot(ctx)``
+- group_message / private_message / v12_group_message — the events they send:
+  ``ctx.receive_event(bot, group_message("/投票 结果", group=1000, role="admin"))``
+- routed — nonebug on core's router, only the named plugins routed:
+  ``async with routed(app, "vote") as ctx: …; ctx.should_finished(router())``
+- handled — whether a plugin takes an event: ``assert await handled(app, e, "vote")``
+
+Jobs (jobs.py)
+- run_job — run the ``@job_handler(kind)`` handler now:
+  ``await run_job("vote.close", {"id": vote.id})``
+- app_scheduler_paused — *fixture*: the app's scheduler stopped for the test:
+  ``@pytest.mark.usefixtures("app_scheduler_paused")``
+
+End to end (e2e.py, fake_telegram.py), the real ``bot.py`` process
+- linli_process — *fixture*: a LinliProcess not started yet (E2E_CONFIG);
+  ``await linli_process.start()``, ``.kill()`` then ``.start()`` is a restart
+- linli — *fixture*: the same, started and stopped around the test:
+  ``async with linli.connect() as onebot: await onebot.group_message("/投票")``
+- text_of / v12_text_of — the text of a recorded send:
+  ``assert text_of(await onebot.expect_call("send_msg")) == "…"``
+- FakeTelegram — a fake Bot API server: ``env={"TELEGRAM_BOTS": tg.bots_env()}``
+
+Fakes (fakes.py)
+- FakeQueue — stands for core's send queue and records the posts:
+  ``monkeypatch.setattr(plugin, "send_queue", lambda: queue)``; ``queue.sent``
+- Capture — an expected reply that takes any text and keeps it:
+  ``ctx.should_call_send(event, reply := Capture(), result=None)``; ``reply.text``
+- Like — an expected reply matching a regular expression: ``Like(r"已记下 #\\d+")``
+- zh — a zh-CN text of the catalogue: ``zh("core.denied", role=zh("core.role.admin"))``
+- new_group_id / new_group — a group no other test uses: ``group_message("/demo",
+  group=new_group_id())``, ``new_group()`` is ``"qq:<id>"``
+"""
+
+from tests.helpers.bots import v11_bot, v12_bot
+from tests.helpers.config import (
+    FIXTURE,
+    config_text,
+    linli_config,
+    override_config,
+    section_config,
+)
+from tests.helpers.e2e import (
+    E2E_CONFIG,
+    ApiCall,
+    LinliProcess,
+    OneBotV11,
+    OneBotV12,
+    text_of,
+    v12_text_of,
+)
+from tests.helpers.events import (
+    SELF_ID,
+    V12_SELF_ID,
+    group_message,
+    private_message,
+    v12_group_message,
+)
+from tests.helpers.fake_telegram import FakeTelegram
+from tests.helpers.fakes import Capture, FakeQueue, Like, new_group, new_group_id, zh
+from tests.helpers.jobs import app_scheduler_paused, job_handler_of, run_job
+from tests.helpers.routing import handled, routed, router
+
+__all__ = [
+    "E2E_CONFIG",
+    "FIXTURE",
+    "SELF_ID",
+    "V12_SELF_ID",
+    "ApiCall",
+    "Capture",
+    "FakeQueue",
+    "FakeTelegram",
+    "Like",
+    "LinliProcess",
+    "OneBotV11",
+    "OneBotV12",
+    "app_scheduler_paused",
+    "config_text",
+    "group_message",
+    "handled",
+    "job_handler_of",
+    "linli_config",
+    "new_group",
+    "new_group_id",
+    "override_config",
+    "private_message",
+    "routed",
+    "router",
+    "run_job",
+    "section_config",
+    "text_of",
+    "v11_bot",
+    "v12_bot",
+    "v12_group_message",
+    "v12_text_of",
+    "zh",
+]

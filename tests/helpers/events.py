@@ -1,0 +1,91 @@
+"""Fake OneBot events for handler tests (as NapCat / ComWeChat would send).
+
+group_message("/投票 结果", group=1000, user=42, role="admin")  # QQ, OneBot v11
+private_message("/接龙 导出 1", user=500)
+v12_group_message("+1", group="777@chatroom", user="wxid_a")  # WeChat, v12
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+from nonebot.adapters.onebot.v11 import GroupMessageEvent, Message, PrivateMessageEvent
+from nonebot.adapters.onebot.v11.event import Sender
+from nonebot.adapters.onebot.v12 import GroupMessageEvent as V12GroupMessageEvent
+from nonebot.adapters.onebot.v12 import Message as V12Message
+from nonebot.adapters.onebot.v12.event import BotSelf
+
+SELF_ID = "10000"  # the QQ bot's (v11_bot)
+V12_SELF_ID = "wxid_bot"  # the WeChat bot's (v12_bot)
+_ids = itertools.count(1)
+
+
+def group_message(
+    text: str,
+    *,
+    group: int = 1000,
+    user: int = 42,
+    card: str = "3-2-201 张三",
+    role: str = "member",
+    message_id: int | None = None,
+) -> GroupMessageEvent:
+    message = Message(text)
+    return GroupMessageEvent(
+        time=int(time.time()),
+        self_id=int(SELF_ID),
+        post_type="message",
+        sub_type="normal",
+        user_id=user,
+        message_type="group",
+        message_id=message_id if message_id is not None else next(_ids),
+        message=message,
+        original_message=message,
+        raw_message=text,
+        font=0,
+        sender=Sender(user_id=user, nickname="nick", card=card, role=role),
+        group_id=group,
+        to_me=False,
+    )
+
+
+def private_message(text: str, *, user: int = 42) -> PrivateMessageEvent:
+    message = Message(text)
+    return PrivateMessageEvent(
+        time=int(time.time()),
+        self_id=int(SELF_ID),
+        post_type="message",
+        sub_type="friend",
+        user_id=user,
+        message_type="private",
+        message_id=next(_ids),
+        message=message,
+        original_message=message,
+        raw_message=text,
+        font=0,
+        sender=Sender(user_id=user, nickname="nick"),
+        to_me=True,
+    )
+
+
+def v12_group_message(
+    text: str, *, group: str = "777@chatroom", user: str = "wxid_a"
+) -> V12GroupMessageEvent:
+    from datetime import datetime
+
+    message = V12Message(text)
+    return V12GroupMessageEvent(
+        id=str(next(_ids)),
+        time=datetime.now(),
+        type="message",
+        detail_type="group",
+        sub_type="",
+        self=BotSelf(platform="wechat", user_id=V12_SELF_ID),
+        message_id=str(next(_ids)),
+        message=message,
+        original_message=message,
+        alt_message=text,
+        user_id=user,
+        group_id=group,
+        to_me=False,
+    )
