@@ -394,3 +394,37 @@ async def run_config(args: argparse.Namespace, locale: str) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+NEW_PLUGIN_SUMMARY = "core.cli.new_plugin.summary"
+
+
+def new_plugin_parser(locale: str) -> Parser:
+    """``python manage.py new-plugin <name>``."""
+    root = parser(locale, "new-plugin", t(locale, NEW_PLUGIN_SUMMARY))
+    root.add_argument("name", help=t(locale, "core.cli.new_plugin.name"))
+    return root
+
+
+async def run_new_plugin(args: argparse.Namespace, locale: str) -> int:
+    """Write plugins/<name>/ and tests/<name>/ from the scaffold."""
+    from .sample import SHIPPED
+    from .scaffold import ScaffoldError, create
+
+    root = SHIPPED.parents[1]
+    try:
+        written = create(args.name, root)
+    except ScaffoldError as exc:
+        raise CliError(exc.key, code=2, **exc.values) from None
+    paths = [str(root / "plugins" / args.name), str(root / "tests" / args.name)]
+    say(
+        t(
+            locale,
+            "core.cli.new_plugin.done",
+            name=args.name,
+            files=len(written),
+            plugin=paths[0],
+            tests=paths[1],
+        )
+    )
+    return 0
