@@ -5,14 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from nonebot.adapters.onebot.v11 import Adapter, Bot
 from nonebug import App
 
-from tests.events import SELF_ID, group_message, private_message
-from tests.routing import routed
-from tests.vote.util import Capture, FakeQueue, new_group_id
+from tests.helpers import (
+    Capture,
+    FakeQueue,
+    group_message,
+    new_group_id,
+    private_message,
+    routed,
+    run_job,
+    v11_bot,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 VOTERS = [  # (user id, group nickname): 4242001 and 4242003 share 3-2-201
     (4242001, "3-2-201 王秘密"),
     (4242002, "3-2-202 李隐私"),
@@ -24,34 +29,10 @@ SECRETS = [str(uid) for uid, _ in VOTERS] + [
 ]  # ids and names
 
 
-def _bot(ctx) -> Bot:
-    import nonebot
-
-    return ctx.create_bot(
-        base=Bot, adapter=nonebot.get_adapter(Adapter), self_id=SELF_ID
-    )
-
-
 @pytest.fixture
-def roster_config(tmp_path: Path):
-    from plugins.core import store
-
-    original = store.current.path
-    path = tmp_path / "linli.yaml"
-    path.write_text(
-        (ROOT / "tests/fixtures/linli.test.yaml").read_text(encoding="utf-8")
-        + "vote:\n  households:\n"
-        + "".join(
-            f"    - {h}\n"
-            for h in ("3-2-201 90", "3-2-202 80.5", "3-2-203 120", "3-2-204 60")
-        ),
-        encoding="utf-8",
-    )
-    store.load(path)
-    try:
-        yield
-    finally:
-        store.load(original)
+def roster_config(override_config) -> None:
+    households = ["3-2-201 90", "3-2-202 80.5", "3-2-203 120", "3-2-204 60"]
+    override_config(vote={"households": households})
 
 
 async def test_anonymous_owner_decision_leaks_no_voter(
@@ -70,7 +51,7 @@ async def test_anonymous_owner_decision_leaks_no_voter(
     async def say(event, *, recall: int | None = None) -> str:
         capture = Capture()
         async with routed(app, "vote") as ctx:
-            bot = _bot(ctx)
+            bot = v11_bot(ctx)
             ctx.receive_event(bot, event)
             if recall is not None:
                 ctx.should_call_api("delete_msg", {"message_id": recall}, result=None)
@@ -110,7 +91,7 @@ async def test_anonymous_owner_decision_leaks_no_voter(
     await say(private_message("/投票 列表", user=VOTERS[1][0]))
     await say(private_message(f"/投票 结果 #{vote.id}", user=VOTERS[1][0]))
 
-    await vote_plugin._remind_job({"id": vote.id})
+    await run_job("vote.remind", {"id": vote.id})
     assert "还有 1 户没有投票" in queue.sent[-1][1]
     outputs += [text for _, text, _ in queue.sent]
     assert all(mention is None for _, _, mention in queue.sent)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.vote.util import make_vote, new_group, new_user, vote_config, voter
+from tests.helpers import new_group, section_config
+from tests.vote.util import make_vote, new_user, voter
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +26,9 @@ async def test_export_ballots_and_results_of_a_named_household_vote(
 ) -> None:
     from plugins.vote import cli, service
 
-    config = vote_config(households=["3-2-201 90", "3-2-202 80.5"], roster_only=True)
+    config = section_config(
+        "vote", households=["3-2-201 90", "3-2-202 80.5"], roster_only=True
+    )
     group = new_group()
     vote = await make_vote(group, "绿化 方案A 方案B 每户一票", config=config)
     a, b = new_user(), new_user()
@@ -62,7 +65,9 @@ async def test_export_ballots_and_results_of_a_named_household_vote(
 async def test_export_of_an_owner_decision_lists_the_thresholds(tmp_path: Path) -> None:
     from plugins.vote import cli, service
 
-    config = vote_config(households=["3-2-201 90", "3-2-202 60", "3-2-203 50"])
+    config = section_config(
+        "vote", households=["3-2-201 90", "3-2-202 60", "3-2-203 50"]
+    )
     vote = await make_vote(new_group(), "调整 业主决议", config=config)
     await service.cast(vote, voter(new_user(), "3-2-201 张三"), [1])
     await service.cast(vote, voter(new_user(), "3-2-202 李四"), [2])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import random
 
-from tests.vote.util import make_vote, new_group, vote_config, voter
+from tests.helpers import new_group, section_config
+from tests.vote.util import make_vote, voter
 
 
 async def _assert_consistent(vote, expected: dict[str, list[int]]) -> None:
@@ -50,7 +51,8 @@ async def test_500_people_voting_at_once_and_again_at_once() -> None:
 async def test_500_household_members_at_once_one_ballot_per_household() -> None:
     from plugins.vote import service
 
-    config = vote_config(
+    config = section_config(
+        "vote",
         households=[f"3-{1 + i // 100}-{101 + i % 100} 90.5" for i in range(250)],
         roster_only=True,
     )

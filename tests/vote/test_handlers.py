@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from nonebot.adapters.onebot.v11 import Adapter, Bot
 from nonebug import App
 
-from tests.events import SELF_ID, group_message, private_message
-from tests.routing import handled, routed, router
-from tests.vote.util import Capture, FakeQueue, new_group_id
-
-
-def _bot(ctx) -> Bot:
-    import nonebot
-
-    return ctx.create_bot(
-        base=Bot, adapter=nonebot.get_adapter(Adapter), self_id=SELF_ID
-    )
+from tests.helpers import (
+    Capture,
+    FakeQueue,
+    group_message,
+    handled,
+    new_group_id,
+    private_message,
+    routed,
+    router,
+    v11_bot,
+)
 
 
 @pytest.fixture
@@ -30,7 +29,7 @@ def queue(monkeypatch: pytest.MonkeyPatch) -> FakeQueue:
 
 async def _say(app: App, event, reply: str) -> None:
     async with routed(app, "vote") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, reply, result=None)
         ctx.should_finished(router())
@@ -199,7 +198,7 @@ async def test_anonymous_ballot_in_the_group_is_taken_back(app: App) -> None:
 
     g = new_group_id()
     async with routed(app, "vote") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message(
             "/投票 评议 好 不好 匿名", group=g, user=500, role="admin"
         )
@@ -207,7 +206,7 @@ async def test_anonymous_ballot_in_the_group_is_taken_back(app: App) -> None:
         ctx.should_call_send(event, _Any(), result=None)
     vote = await Vote.get(group=f"qq:{g}", number=1)
     async with routed(app, "vote") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("2", group=g, user=71, message_id=880001)
         ctx.receive_event(bot, event)
         ctx.should_call_api("delete_msg", {"message_id": 880001}, result=None)
@@ -266,7 +265,7 @@ async def test_private_list_and_results_by_id(app: App) -> None:
 
     g = new_group_id()
     async with routed(app, "vote") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/投票 评议 好 不好", group=g, user=500, role="admin")
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _Any(), result=None)

@@ -8,14 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.vote.util import (
-    FakeQueue,
-    make_vote,
-    new_group,
-    new_user,
-    vote_config,
-    voter,
-)
+from tests.helpers import FakeQueue, new_group, run_job, section_config
+from tests.vote.util import make_vote, new_user, voter
 
 
 @pytest.fixture
@@ -28,15 +22,14 @@ def queue(monkeypatch: pytest.MonkeyPatch) -> FakeQueue:
 
 
 async def test_close_job_posts_the_results_once(queue: FakeQueue) -> None:
-    import plugins.vote as vote_plugin
     from plugins.vote import service
     from plugins.vote.models import Vote
 
     group = new_group()
     vote = await make_vote(group, "绿化 A B 截止 3天")
     await service.cast(vote, voter(new_user(), "张三"), [2])
-    await vote_plugin._close_job({"id": vote.id})
-    await vote_plugin._close_job({"id": vote.id})  # a second run does nothing
+    await run_job("vote.close", {"id": vote.id})
+    await run_job("vote.close", {"id": vote.id})  # a second run does nothing
     assert queue.sent == [
         (
             group,
@@ -47,7 +40,7 @@ async def test_close_job_posts_the_results_once(queue: FakeQueue) -> None:
     ]
     row = await Vote.get(id=vote.id)
     assert (row.status, row.announced) == ("closed", True)
-    await vote_plugin._close_job({"id": 10**12})  # a vote that is gone: nothing
+    await run_job("vote.close", {"id": 10**12})  # a vote that is gone: nothing
 
 
 async def test_a_failed_post_is_retried_by_the_job(
@@ -61,22 +54,21 @@ async def test_a_failed_post_is_retried_by_the_job(
     failing = FakeQueue(fail=PlatformError("send_group_msg", "offline", retryable=True))
     monkeypatch.setattr(vote_plugin, "send_queue", lambda: failing)
     with pytest.raises(PlatformError):
-        await vote_plugin._close_job({"id": vote.id})
+        await run_job("vote.close", {"id": vote.id})
     assert (await Vote.get(id=vote.id)).announced is False
     working = FakeQueue()
     monkeypatch.setattr(vote_plugin, "send_queue", lambda: working)
-    await vote_plugin._close_job({"id": vote.id})
+    await run_job("vote.close", {"id": vote.id})
     assert len(working.sent) == 1
 
 
 async def test_manual_close_announces_so_the_job_does_not(queue: FakeQueue) -> None:
-    import plugins.vote as vote_plugin
     from plugins.vote import service
 
     vote = await make_vote(new_group(), "绿化 A B 截止 3天")
     closed = await service.close(vote.id, actor="qq:500")
     assert await service.claim_announcement(closed)
-    await vote_plugin._close_job({"id": vote.id})
+    await run_job("vote.close", {"id": vote.id})
     assert queue.sent == []
 
 
@@ -84,7 +76,6 @@ async def test_reminder_counts_households_and_mentions_a_few(queue: FakeQueue) -
     """The YAML says the members who have not voted are @-mentioned: they are,
     for real (the platform puts the @s before the text); a nickname holding a
     phone number is not handed to the platform but written masked."""
-    import plugins.vote as vote_plugin
     from plugins.core import store
     from plugins.core.models import KnownMember
     from plugins.vote import service
@@ -97,7 +88,7 @@ async def test_reminder_counts_households_and_mentions_a_few(queue: FakeQueue) -
     for user, nick in members:
         await KnownMember.create(group=group, user=user, display_name=nick)
     await service.cast(vote, voter(*members[0]), [1])
-    await vote_plugin._remind_job({"id": vote.id})
+    await run_job("vote.remind", {"id": vote.id})
     ((to, text, mention),) = queue.sent
     limit = store.current.section("vote", group).remind_mentions
     assert limit == 10
@@ -130,7 +121,6 @@ async def test_reminder_style_names_writes_masked_names_and_mentions_nobody() ->
 async def test_no_reminder_when_everyone_voted_or_the_vote_closed(
     queue: FakeQueue,
 ) -> None:
-    import plugins.vote as vote_plugin
     from plugins.core.models import KnownMember
     from plugins.vote import service
 
@@ -139,10 +129,10 @@ async def test_no_reminder_when_everyone_voted_or_the_vote_closed(
     user = new_user()
     await KnownMember.create(group=group, user=user, display_name="张三")
     await service.cast(vote, voter(user, "张三"), [1])
-    await vote_plugin._remind_job({"id": vote.id})
+    await run_job("vote.remind", {"id": vote.id})
     other = await make_vote(new_group(), "绿化 A B 截止 3天")
     await service.close(other.id)
-    await vote_plugin._remind_job({"id": other.id})
+    await run_job("vote.remind", {"id": other.id})
     assert queue.sent == []
 
 
@@ -172,7 +162,9 @@ async def test_remind_before_zero_or_empty_disables_reminders() -> None:
     from plugins.core.models import Job
 
     vote = await make_vote(
-        new_group(), "绿化 A B 截止 3天", config=vote_config(remind_before="")
+        new_group(),
+        "绿化 A B 截止 3天",
+        config=section_config("vote", remind_before=""),
     )
     assert not await Job.exists(key=f"vote:remind:{vote.id}")
 

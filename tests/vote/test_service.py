@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.vote.util import make_vote, new_group, new_user, vote_config, voter
+from tests.helpers import new_group, section_config
+from tests.vote.util import make_vote, new_user, voter
 
 
 async def test_create_numbers_votes_per_group_and_fills_decision_options() -> None:
@@ -13,7 +14,7 @@ async def test_create_numbers_votes_per_group_and_fills_decision_options() -> No
     second = await make_vote(group, "停车 地面 地下")
     elsewhere = await make_vote(other, "活动 唱歌 跳舞")
     assert (first.number, second.number, elsewhere.number) == (1, 2, 1)
-    config = vote_config(households=["3-1-101 90", "3-1-102 80"])
+    config = section_config("vote", households=["3-1-101 90", "3-1-102 80"])
     decision = await make_vote(group, "物业费调整 业主决议", config=config)
     assert decision.options == ["同意", "反对", "弃权"]
     assert decision.per_household and decision.roster_only
@@ -27,25 +28,29 @@ async def test_create_refusals() -> None:
 
     group = new_group()
     cases = [
-        ("表决 业主决议", vote_config(), "vote.error.no_roster"),
+        ("表决 业主决议", section_config("vote"), "vote.error.no_roster"),
         (
             "表决 业主决议",
-            vote_config(households=["3-1-101 90", "3-1-102"]),
+            section_config("vote", households=["3-1-101 90", "3-1-102"]),
             "vote.error.roster_areas",
         ),
-        ("A x y 截止 下辈子", vote_config(), "vote.error.deadline"),
+        ("A x y 截止 下辈子", section_config("vote"), "vote.error.deadline"),
         (
             "A x y 截止 2020-01-01T00:00:00+08:00",
-            vote_config(),
+            section_config("vote"),
             "vote.error.deadline_past",
         ),
-        ("A x y z", vote_config(max_options=2), "vote.error.too_many_options"),
+        (
+            "A x y z",
+            section_config("vote", max_options=2),
+            "vote.error.too_many_options",
+        ),
     ]
     for text, config, key in cases:
         with pytest.raises(VoteError) as info:
             await make_vote(group, text, config=config)
         assert info.value.key == key, text
-    limited = vote_config(max_open=1)
+    limited = section_config("vote", max_open=1)
     await make_vote(group, "一 a b", config=limited)
     with pytest.raises(VoteError) as info:
         await make_vote(group, "二 a b", config=limited)
@@ -56,7 +61,7 @@ async def test_deadline_and_reminder_are_scheduled() -> None:
     from plugins.core.models import Job
 
     group = new_group()
-    vote = await make_vote(group, "绿化 A B 截止 3天", config=vote_config())
+    vote = await make_vote(group, "绿化 A B 截止 3天", config=section_config("vote"))
     close = await Job.get(key=f"vote:close:{vote.id}")
     remind = await Job.get(key=f"vote:remind:{vote.id}")
     assert close.due_at == vote.deadline and close.payload == {"id": vote.id}
@@ -65,7 +70,9 @@ async def test_deadline_and_reminder_are_scheduled() -> None:
     soon = await make_vote(group, "绿化 A B 截止 1h")
     assert not await Job.exists(key=f"vote:remind:{soon.id}")
     # default_duration gives votes without 截止 a deadline
-    auto = await make_vote(group, "x A B", config=vote_config(default_duration="1d"))
+    auto = await make_vote(
+        group, "x A B", config=section_config("vote", default_duration="1d")
+    )
     assert auto.deadline is not None
 
 
@@ -110,7 +117,7 @@ async def test_no_change_when_config_forbids_it() -> None:
     from plugins.vote.service import VoteError
 
     vote = await make_vote(
-        new_group(), "绿化 A B", config=vote_config(allow_change=False)
+        new_group(), "绿化 A B", config=section_config("vote", allow_change=False)
     )
     alice = voter(new_user(), "张三")
     await service.cast(vote, alice, [1])
@@ -163,7 +170,7 @@ async def test_roster_only_refuses_households_not_on_it() -> None:
     from plugins.vote import service
     from plugins.vote.service import VoteError
 
-    config = vote_config(households=["3-2-201 90"], roster_only=True)
+    config = section_config("vote", households=["3-2-201 90"], roster_only=True)
     vote = await make_vote(new_group(), "绿化 A B", config=config)
     assert not vote.per_household and vote.roster_only
     with pytest.raises(VoteError) as info:
@@ -201,7 +208,7 @@ async def test_owner_decision_with_roster_areas() -> None:
 
     roster = [f"3-1-{101 + i} 150" for i in range(3)]  # 3 big flats: 450 m²
     roster += [f"3-2-{101 + i} 60" for i in range(6)]  # 6 small flats: 360 m²
-    config = vote_config(households=roster)
+    config = section_config("vote", households=roster)
     vote = await make_vote(
         new_group(), "维修资金更换电梯 业主决议 重大事项", config=config
     )
@@ -256,7 +263,9 @@ async def test_missing_households_and_members_for_the_reminder() -> None:
     from plugins.vote import render, service
 
     group = new_group()
-    config = vote_config(households=["3-2-201 90", "3-2-202 80", "3-2-203 70"])
+    config = section_config(
+        "vote", households=["3-2-201 90", "3-2-202 80", "3-2-203 70"]
+    )
     vote = await make_vote(group, "绿化 A B 每户一票 截止 3天", config=config)
     a, b, c = new_user(), new_user(), new_user()
     for user, nick in ((a, "3-2-201 张三"), (b, "3-2-202 李四"), (c, "3-2-202 王五")):

@@ -1,29 +1,19 @@
-"""Helpers for the vote tests (plugins are imported inside, after NoneBot starts)."""
+"""Helpers for the vote tests (plugins are imported inside, after NoneBot starts);
+the shared ones are in tests/helpers."""
 
 from __future__ import annotations
 
 import itertools
-import uuid
-from typing import Any
 from zoneinfo import ZoneInfo
+
+from tests.helpers import section_config
 
 TZ = ZoneInfo("Asia/Shanghai")
 _users = itertools.count(1)
 
 
-def new_group() -> str:
-    """A group no other test uses (the database lives for the whole session)."""
-    return f"qq:{uuid.uuid4().int % 10**12}"
-
-
 def new_user() -> str:
     return f"qq:{8_000_000 + next(_users)}"
-
-
-def vote_config(**values: Any):
-    from plugins.vote.config import VoteConfig
-
-    return VoteConfig.model_validate(values)
 
 
 def voter(user: str, nickname: str):
@@ -51,7 +41,7 @@ async def make_vote(
         group,
         user,
         spec,
-        config=config if config is not None else vote_config(),
+        config=config if config is not None else section_config("vote"),
         locale=locale,
         tz=TZ,
         building=building,
@@ -64,47 +54,3 @@ def households(n: int, *, building: int = 3, area: float | None = 90.0) -> list[
         {"building": building, "unit": 1, "room": 101 + i, "area": area}
         for i in range(n)
     ]
-
-
-class Capture:
-    """Stands for an expected reply in nonebug and records what was sent."""
-
-    def __init__(self) -> None:
-        self.texts: list[str] = []
-
-    def __eq__(self, other: object) -> bool:
-        self.texts.append(str(other))
-        return True
-
-    def __ne__(self, other: object) -> bool:
-        return not self.__eq__(other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    @property
-    def text(self) -> str:
-        return self.texts[-1]
-
-
-class FakeQueue:
-    """Records what the plugin queues for a group (send_queue() in tests)."""
-
-    def __init__(self, fail: Exception | None = None) -> None:
-        self.sent: list[tuple[str, str, str | None]] = []
-        self.fail = fail
-
-    def send_group(self, group: str, text: str, *, mention: str | None = None):
-        import asyncio
-
-        future = asyncio.get_running_loop().create_future()
-        if self.fail is not None:
-            future.set_exception(self.fail)
-        else:
-            self.sent.append((group, text, mention))
-            future.set_result("1")
-        return future
-
-
-def new_group_id() -> int:
-    """A numeric group id for fake OneBot events (qq:<id>)."""
-    return 10**9 + uuid.uuid4().int % 10**9
