@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
-from nonebot.adapters.onebot.v11 import Adapter, Bot
 from nonebug import App
 
-from tests.events import SELF_ID, group_message
-from tests.routing import handled, routed, router
-from tests.signup.util import FakeQueue
-
-_groups = itertools.count(81001)
-
-
-def _bot(ctx) -> Bot:
-    import nonebot
-
-    return ctx.create_bot(
-        base=Bot, adapter=nonebot.get_adapter(Adapter), self_id=SELF_ID
-    )
+from tests.helpers import (
+    FakeQueue,
+    group_message,
+    handled,
+    new_group_id,
+    private_message,
+    routed,
+    router,
+    v11_bot,
+    v12_bot,
+    v12_group_message,
+    zh,
+)
 
 
 @pytest.fixture
@@ -31,12 +28,6 @@ def queue(monkeypatch: pytest.MonkeyPatch) -> FakeQueue:
     for module in (commands, posting):
         monkeypatch.setattr(module, "send_queue", lambda: fake)
     return fake
-
-
-def _t(key: str, **values) -> str:
-    from plugins.core import t
-
-    return t("zh-CN", key, **values)
 
 
 def _new(title: str, number: int = 1, capacity: int | None = None) -> str:
@@ -69,19 +60,19 @@ async def _sheet(group: int, number: int = 1):
 
 async def test_resident_may_not_create_but_staff_may(app: App) -> None:
 
-    group = next(_groups)
+    group = new_group_id()
     async with routed(app, "signup") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/接龙 周六义诊 上限 30", group=group, role="member")
         ctx.receive_event(bot, event)
         ctx.should_call_send(
-            event, _t("core.denied", role=_t("core.role.staff")), result=None
+            event, zh("core.denied", role=zh("core.role.staff")), result=None
         )
         ctx.should_finished(router())
 
     text = "/接龙 周六义诊 上限 30 截止 10月28日 12:00 字段 房号,人数 说明 请带医保卡"
     async with routed(app, "signup") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message(text, group=group, user=500)  # core.admins
         ctx.receive_event(bot, event)
         ctx.should_call_send(
@@ -105,9 +96,9 @@ async def test_plain_joins_are_silent_and_coalesced(app: App, queue) -> None:
     from plugins.signup.models import Entry
     from plugins.signup.service import post_keys
 
-    group = next(_groups)
+    group = new_group_id()
     async with routed(app, "signup") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         create = group_message(
             "/接龙 周六义诊 上限 2 字段 房号,人数", group=group, user=500
         )
@@ -129,9 +120,9 @@ async def test_plain_joins_are_silent_and_coalesced(app: App, queue) -> None:
 
 
 async def test_plus_one_with_two_open_sheets_asks_which(app: App) -> None:
-    group = next(_groups)
+    group = new_group_id()
     async with routed(app, "signup") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         for n, title in enumerate(("周六义诊", "大米团购"), 1):
             event = group_message(f"/接龙 {title}", group=group, user=500)
             ctx.receive_event(bot, event)
@@ -154,9 +145,9 @@ async def test_plus_one_with_two_open_sheets_asks_which(app: App) -> None:
 
 
 async def test_plain_text_without_an_open_sheet_is_left_alone(app: App) -> None:
-    group = next(_groups)
+    group = new_group_id()
     async with routed(app, "signup") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         ctx.receive_event(bot, group_message("+1", group=group, user=1))
     # not handled, so the later features see it
     assert not await handled(app, group_message("+1", group=group, user=1), "signup")
@@ -165,9 +156,9 @@ async def test_plain_text_without_an_open_sheet_is_left_alone(app: App) -> None:
 async def test_paste_join_takes_the_new_last_line(app: App) -> None:
     from plugins.signup.models import Entry
 
-    group = next(_groups)
+    group = new_group_id()
     async with routed(app, "signup") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/接龙 周六义诊 字段 房号", group=group, user=500)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _new("周六义诊"), result=None)
@@ -178,7 +169,7 @@ async def test_paste_join_takes_the_new_last_line(app: App) -> None:
         # pasting the list without adding a line does not copy someone's entry
         same = group_message("#接龙\n周六义诊\n\n1. 张三", group=group, user=3)
         ctx.receive_event(bot, same)
-        ctx.should_call_send(same, _t("signup.paste.not_new"), result=None)
+        ctx.should_call_send(same, zh("signup.paste.not_new"), result=None)
         ctx.should_finished(router())
     sheet = await _sheet(group)
     rows = await Entry.filter(sheet_id=sheet.id).order_by("id")
@@ -189,9 +180,9 @@ async def test_paste_join_takes_the_new_last_line(app: App) -> None:
 
 
 async def test_withdraw_promotes_with_a_mention(app: App, queue) -> None:
-    group = next(_groups)
+    group = new_group_id()
     async with routed(app, "signup") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/接龙 周六义诊 上限 1", group=group, user=500)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _new("周六义诊", capacity=1), result=None)
@@ -200,19 +191,19 @@ async def test_withdraw_promotes_with_a_mention(app: App, queue) -> None:
         _join(ctx, bot, "+1", group=group, user=2)
         leave = group_message("/接龙 退出", group=group, user=1)
         ctx.receive_event(bot, leave)
-        ctx.should_call_send(leave, _t("signup.left", title="周六义诊"), result=None)
+        ctx.should_call_send(leave, zh("signup.left", title="周六义诊"), result=None)
         ctx.should_finished(router())
     assert queue.sent == [
-        (f"qq:{group}", _t("signup.promoted", title="周六义诊"), "qq:2")
+        (f"qq:{group}", zh("signup.promoted", title="周六义诊"), "qq:2")
     ]
 
 
 async def test_close_by_a_resident_refused_by_the_creator_posts_final(
     app: App,
 ) -> None:
-    group = next(_groups)
+    group = new_group_id()
     async with routed(app, "signup") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/接龙 周六义诊", group=group, user=500)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _new("周六义诊"), result=None)
@@ -221,7 +212,7 @@ async def test_close_by_a_resident_refused_by_the_creator_posts_final(
         refused = group_message("/接龙 结束 1", group=group, user=1)
         ctx.receive_event(bot, refused)
         ctx.should_call_send(
-            refused, _t("core.denied", role=_t("core.role.admin")), result=None
+            refused, zh("core.denied", role=zh("core.role.admin")), result=None
         )
         ctx.should_finished(router())
         close = group_message("/接龙 结束", group=group, user=500)
@@ -238,13 +229,13 @@ async def test_close_by_a_resident_refused_by_the_creator_posts_final(
 
 
 async def test_list_show_remove_and_mistakes(app: App) -> None:
-    group = next(_groups)
+    group = new_group_id()
     async with routed(app, "signup") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         empty = group_message("/接龙 列表", group=group)
         ctx.receive_event(bot, empty)
         ctx.should_call_send(
-            empty, _t("signup.none_open") + "\n" + _t("signup.usage"), result=None
+            empty, zh("signup.none_open") + "\n" + zh("signup.usage"), result=None
         )
         ctx.should_finished(router())
         event = group_message("/接龙 周六义诊 上限 10", group=group, user=500)
@@ -262,7 +253,7 @@ async def test_list_show_remove_and_mistakes(app: App) -> None:
         ctx.receive_event(bot, remove)
         ctx.should_call_send(
             remove,
-            _t("signup.removed", position=1, name="张三", title="周六义诊"),
+            zh("signup.removed", position=1, name="张三", title="周六义诊"),
             result=None,
         )
         ctx.should_finished(router())
@@ -279,14 +270,14 @@ async def test_list_show_remove_and_mistakes(app: App) -> None:
         ctx.receive_event(bot, bad)
         ctx.should_call_send(
             bad,
-            _t("signup.error.bad_time", value="下雨天") + "\n" + _t("signup.usage"),
+            zh("signup.error.bad_time", value="下雨天") + "\n" + zh("signup.usage"),
             result=None,
         )
         ctx.should_finished(router())
         missing = group_message("/接龙 查看 9", group=group)
         ctx.receive_event(bot, missing)
         ctx.should_call_send(
-            missing, _t("signup.error.not_found", number=9), result=None
+            missing, zh("signup.error.not_found", number=9), result=None
         )
         ctx.should_finished(router())
 
@@ -295,9 +286,9 @@ async def test_export_sends_the_admin_a_file(app: App) -> None:
     from plugins.core.settings import load_settings
     from plugins.signup.export import xlsx_available
 
-    group = next(_groups)
+    group = new_group_id()
     async with routed(app, "signup") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/接龙 周六义诊", group=group, user=500)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _new("周六义诊"), result=None)
@@ -305,7 +296,7 @@ async def test_export_sends_the_admin_a_file(app: App) -> None:
         _join(ctx, bot, "+1", group=group, user=1)
     sheet = await _sheet(group)
     async with routed(app, "signup") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         export = group_message("/接龙 导出 1", group=group, user=500, message_id=990001)
         fmt = "xlsx" if xlsx_available() else "csv"  # openpyxl is optional
         path = load_settings().data_dir / "exports" / f"signup-{sheet.id}-990001.{fmt}"
@@ -320,38 +311,28 @@ async def test_export_sends_the_admin_a_file(app: App) -> None:
             result=None,
         )
         ctx.should_call_send(
-            export, _t("signup.export.sent", title="周六义诊"), result=None
+            export, zh("signup.export.sent", title="周六义诊"), result=None
         )
         ctx.should_finished(router())
     assert not path.exists()  # the file with phone numbers is not kept
 
 
 async def test_export_where_files_cannot_be_sent_points_to_the_cli(app: App) -> None:
-    import nonebot
-    from nonebot.adapters.onebot.v12 import Adapter as V12Adapter
-    from nonebot.adapters.onebot.v12 import Bot as V12Bot
 
-    from tests.events import v12_group_message
     from tests.signup.util import make_sheet, member
 
-    room = f"{next(_groups)}@chatroom"
+    room = f"{new_group_id()}@chatroom"
     sheet = await make_sheet(f"wx:{room}")
     from plugins.signup.models import Sheet
 
     await Sheet.filter(id=sheet.id).update(creator="wx:wxid_a")
     async with routed(app, "signup") as ctx:
-        bot = ctx.create_bot(
-            base=V12Bot,
-            adapter=nonebot.get_adapter(V12Adapter),
-            self_id="wxid_bot",
-            impl="ComWechat",
-            platform="wechat",
-        )
+        bot = v12_bot(ctx)
         event = v12_group_message("/接龙 导出 1", group=room, user="wxid_a")
         ctx.receive_event(bot, event)
         ctx.should_call_send(
             event,
-            _t("signup.export.no_upload")
+            zh("signup.export.no_upload")
             + "\n请在服务器上导出：python manage.py signup export"
             f" wx:{room} 1 名单.xlsx",  # the group and number the CLI reads
             result=None,
@@ -361,19 +342,18 @@ async def test_export_where_files_cannot_be_sent_points_to_the_cli(app: App) -> 
 
 
 async def test_private_chat_english_group_and_number_fallback(app: App) -> None:
-    from tests.events import private_message
 
     async with routed(app, "signup") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         private = private_message("/接龙 列表", user=1)
         ctx.receive_event(bot, private)
-        ctx.should_call_send(private, _t("signup.error.group_only"), result=None)
+        ctx.should_call_send(private, zh("signup.error.group_only"), result=None)
         ctx.should_finished(router())
 
     from plugins.core import t
 
     async with routed(app, "signup") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         listing = group_message("/signup list", group=3000)  # an English group
         ctx.receive_event(bot, listing)
         ctx.should_call_send(
@@ -385,9 +365,9 @@ async def test_private_chat_english_group_and_number_fallback(app: App) -> None:
 
     from plugins.signup.models import Entry
 
-    group = next(_groups)
+    group = new_group_id()
     async with routed(app, "signup") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/接龙 大米团购 字段 人数", group=group, user=500)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _new("大米团购"), result=None)
@@ -423,9 +403,9 @@ async def test_a_join_the_platform_refuses_to_react_to_still_counts(
     from plugins.signup.models import Entry
     from plugins.signup.posting import UNACKNOWLEDGED_SECONDS
 
-    group = next(_groups)
+    group = new_group_id()
     async with routed(app, "signup") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         create = group_message("/接龙 周日包饺子 上限 5", group=group, user=500)
         ctx.receive_event(bot, create)
         ctx.should_call_send(create, _new("周日包饺子", capacity=5), result=None)
@@ -450,9 +430,9 @@ async def test_a_join_the_platform_refuses_to_react_to_still_counts(
 async def test_an_acknowledged_join_keeps_the_longer_coalescing(
     app: App, queue
 ) -> None:
-    group = next(_groups)
+    group = new_group_id()
     async with routed(app, "signup") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         create = group_message("/接龙 周日包饺子", group=group, user=500)
         ctx.receive_event(bot, create)
         ctx.should_call_send(create, _new("周日包饺子"), result=None)
@@ -469,25 +449,15 @@ async def test_a_join_on_wechat_has_no_reaction_and_a_short_wait(
 ) -> None:
     """OneBot v12 (ComWeChat) has no reaction: no call is made for one, and
     the list, the only answer, follows within UNACKNOWLEDGED_SECONDS."""
-    import nonebot
-    from nonebot.adapters.onebot.v12 import Adapter as V12Adapter
-    from nonebot.adapters.onebot.v12 import Bot as V12Bot
 
     from plugins.signup.models import Entry
     from plugins.signup.posting import UNACKNOWLEDGED_SECONDS
-    from tests.events import v12_group_message
     from tests.signup.util import make_sheet
 
-    room = f"{next(_groups)}@chatroom"
+    room = f"{new_group_id()}@chatroom"
     sheet = await make_sheet(f"wx:{room}", title="周日包饺子")
     async with routed(app, "signup") as ctx:
-        bot = ctx.create_bot(
-            base=V12Bot,
-            adapter=nonebot.get_adapter(V12Adapter),
-            self_id="wxid_bot",
-            impl="ComWechat",
-            platform="wechat",
-        )
+        bot = v12_bot(ctx)
         for user in ("wxid_a", "wxid_b"):
             ctx.receive_event(bot, v12_group_message("+1", group=room, user=user))
     assert await Entry.filter(sheet_id=sheet.id).count() == 2
@@ -500,9 +470,9 @@ async def test_counts_on_a_sheet_without_fields(app: App, queue) -> None:
     "接龙 8-1-102 11人" are refused with the limit (max_count 10)."""
     from plugins.signup.models import Entry
 
-    group = next(_groups)
+    group = new_group_id()
     async with routed(app, "signup") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         create = group_message("/接龙 周日包饺子 上限 5", group=group, user=500)
         ctx.receive_event(bot, create)
         ctx.should_call_send(create, _new("周日包饺子", capacity=5), result=None)
@@ -512,7 +482,7 @@ async def test_counts_on_a_sheet_without_fields(app: App, queue) -> None:
             event = group_message(text, group=group, user=2, card="8-1-102 李四")
             ctx.receive_event(bot, event)
             ctx.should_call_send(
-                event, _t("signup.error.count_range", limit=10), result=None
+                event, zh("signup.error.count_range", limit=10), result=None
             )
             ctx.should_finished(router())
     sheet = await _sheet(group)
@@ -529,9 +499,9 @@ async def test_a_remark_on_a_sheet_with_a_phone_field_stays_a_remark(
 ) -> None:
     from plugins.signup.models import Entry
 
-    group = next(_groups)
+    group = new_group_id()
     async with routed(app, "signup") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         create = group_message("/接龙 周六义诊 字段 房号,电话", group=group, user=500)
         ctx.receive_event(bot, create)
         ctx.should_call_send(create, _new("周六义诊"), result=None)

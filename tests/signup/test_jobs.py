@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.signup.util import FakeQueue, entry, make_sheet, member, soon
+from tests.helpers import FakeQueue, run_job
+from tests.signup.util import entry, make_sheet, member, soon
 
 
 @pytest.fixture
@@ -19,15 +20,15 @@ def queue(monkeypatch: pytest.MonkeyPatch) -> FakeQueue:
 
 
 async def test_deadline_closes_and_posts_the_final_list_once(queue) -> None:
-    from plugins.signup.matchers import _close_job
     from plugins.signup.models import Sheet
     from plugins.signup.service import join
 
     sheet = await make_sheet(capacity=1, deadline=soon())
     await join(sheet.id, member(1, "3-201", "张三"), entry())
     await join(sheet.id, member(2, "3-202", "李四"), entry())
-    await _close_job({"id": sheet.id})
-    await _close_job({"id": sheet.id})  # a retry or a second process: no repeat
+    await run_job("signup.close", {"id": sheet.id})
+    await run_job("signup.close", {"id": sheet.id})  # a retry, a second process:
+    # no repeat
     assert queue.sent == [
         (
             sheet.group,
@@ -53,25 +54,24 @@ async def test_final_post_failure_is_retried_by_the_scheduler(
     monkeypatch.setattr(matchers, "port_for_group", offline)
     sheet = await make_sheet(deadline=soon())
     with pytest.raises(PlatformError):
-        await matchers._close_job({"id": sheet.id})
+        await run_job("signup.close", {"id": sheet.id})
     row = await Sheet.get(id=sheet.id)
     assert (row.status, row.final_posted) == ("closed", False)  # closed on time
     fake = FakeQueue()
     monkeypatch.setattr(matchers, "send_queue", lambda: fake)
     monkeypatch.setattr(matchers, "port_for_group", lambda group: None)
-    await matchers._close_job({"id": sheet.id})  # the retry posts
+    await run_job("signup.close", {"id": sheet.id})  # the retry posts
     assert len(fake.sent) == 1 and "（已结束）" in fake.sent[0][1]
 
 
 async def test_lottery_deadline_posts_winners_and_the_seed(queue) -> None:
-    from plugins.signup.matchers import _close_job
     from plugins.signup.models import Sheet
     from plugins.signup.service import join
 
     sheet = await make_sheet(capacity=2, lottery=True, deadline=soon())
     for n in range(1, 6):
         await join(sheet.id, member(n), entry())
-    await _close_job({"id": sheet.id})
+    await run_job("signup.close", {"id": sheet.id})
     seed = (await Sheet.get(id=sheet.id)).draw["seed"]
     text = queue.sent[0][1]
     assert f"抽签种子：{seed}" in text
@@ -81,12 +81,11 @@ async def test_lottery_deadline_posts_winners_and_the_seed(queue) -> None:
 
 async def test_reminder_tells_places_left_and_skips_closed_sheets(queue) -> None:
     from plugins.core.timeparse import format_time
-    from plugins.signup.matchers import _remind_job
     from plugins.signup.service import close, join
 
     sheet = await make_sheet(capacity=30, deadline=soon())
     await join(sheet.id, member(1), entry())
-    await _remind_job({"id": sheet.id})
+    await run_job("signup.remind", {"id": sheet.id})
     when = format_time(sheet.deadline, "zh-CN", "Asia/Shanghai")
     assert queue.sent == [
         (
@@ -97,21 +96,20 @@ async def test_reminder_tells_places_left_and_skips_closed_sheets(queue) -> None
         )
     ]
     await close(sheet.id, "qq:500")
-    await _remind_job({"id": sheet.id})
+    await run_job("signup.remind", {"id": sheet.id})
     assert len(queue.sent) == 1
 
 
 async def test_repost_only_when_something_changed(queue) -> None:
-    from plugins.signup.matchers import _post_job
     from plugins.signup.service import join
 
     sheet = await make_sheet()
-    await _post_job({"id": sheet.id})
+    await run_job("signup.post", {"id": sheet.id})
     assert queue.sent == []  # nothing new since it was created
     for n in range(1, 21):  # twenty quick joins …
         await join(sheet.id, member(n), entry())
-    await _post_job({"id": sheet.id})  # … one post
-    await _post_job({"id": sheet.id})
+    await run_job("signup.post", {"id": sheet.id})  # … one post
+    await run_job("signup.post", {"id": sheet.id})
     assert len(queue.sent) == 1
     assert queue.sent[0][1].count("\n") == 20 + 2  # header, 20 lines, 2 footer
 

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.signup.util import FakeQueue, entry, make_sheet, member
+from tests.helpers import FakeQueue
+from tests.signup.util import entry, make_sheet, member
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.signup.util import entry, make_sheet, member, new_group, soon
+from tests.helpers import new_group
+from tests.signup.util import entry, make_sheet, member, soon
 
 
 async def test_numbers_per_group_and_deadline_jobs() -> None:

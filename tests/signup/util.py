@@ -1,19 +1,14 @@
-"""Helpers for the signup tests: unique groups, members, sheets."""
+"""Helpers for the signup tests: members, sheets (the shared ones: tests/helpers)."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tests.helpers import new_group
+
 TZ = ZoneInfo("Asia/Shanghai")
-_groups = itertools.count(1)
-
-
-def new_group() -> str:
-    """A group no other test uses (core's scheduler runs during the tests)."""
-    return f"qq:7{next(_groups):05d}"
 
 
 def member(n: int, household: str | None = None, name: str | None = None):
@@ -52,18 +47,3 @@ def entry(**fields: Any):
 
 def soon(seconds: float = 3600) -> datetime:
     return datetime.now(TZ) + timedelta(seconds=seconds)
-
-
-class FakeQueue:
-    """Stands in for core's send queue: records what would be posted."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str, str | None]] = []
-
-    def send_group(self, group: str, text: str, *, mention: str | None = None, **_):
-        import asyncio
-
-        self.sent.append((group, text, mention))
-        done = asyncio.get_running_loop().create_future()
-        done.set_result("1")
-        return done
