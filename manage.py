@@ -139,6 +139,7 @@ def main(argv: list[str]) -> int:
         features = [(n, t(locale, cli.SUMMARY)) for n, cli in clis.items()]
         features.append(("config", t(locale, core_cli.CONFIG_SUMMARY)))
         features.append(("new-plugin", t(locale, core_cli.NEW_PLUGIN_SUMMARY)))
+        features.append(("docs", t(locale, core_cli.DOCS_SUMMARY)))
         features.sort()
         text = core_cli.overview(
             locale, features, list(tortoise_commands(tortoise).items())
@@ -150,6 +151,9 @@ def main(argv: list[str]) -> int:
     if name == "config":  # core's own: needs neither the YAML nor the database
         args = core_cli.config_parser(locale).parse_args(argv[1:])
         work = lambda: core_cli.run_config(args, locale)  # noqa: E731
+    elif name == "docs":  # core's own: the README's generated lists
+        args = core_cli.docs_parser(locale).parse_args(argv[1:])
+        work = lambda: core_cli.run_docs(args, locale)  # noqa: E731
     elif name == "new-plugin":  # core's own: writes files, no database
         args = core_cli.new_plugin_parser(locale).parse_args(argv[1:])
         work = lambda: core_cli.run_new_plugin(args, locale)  # noqa: E731

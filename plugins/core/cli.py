@@ -428,3 +428,32 @@ async def run_new_plugin(args: argparse.Namespace, locale: str) -> int:
         )
     )
     return 0
+
+
+DOCS_SUMMARY = "core.cli.docs.summary"
+
+
+def docs_parser(locale: str) -> Parser:
+    """``python manage.py docs [--write]``."""
+    from .readme import README
+
+    root = parser(locale, "docs", t(locale, DOCS_SUMMARY))
+    root.add_argument(
+        "--write",
+        action="store_true",
+        help=t(locale, "core.cli.docs.write", path=str(README)),
+    )
+    return root
+
+
+async def run_docs(args: argparse.Namespace, locale: str) -> int:
+    """README.md with its generated lists made afresh: printed, or written."""
+    from .readme import README, render
+
+    text = render(README.read_text(encoding="utf-8"))
+    if args.write:
+        README.write_text(text, encoding="utf-8", newline="\n")
+        say(t(locale, "core.cli.config_written", path=str(README)))
+    else:
+        sys.stdout.write(text)
+    return 0
