@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.faq.conftest import FIXTURE, ROOT
+from tests.helpers import FIXTURE, ROOT
 from tests.shipped import section_text
 
 

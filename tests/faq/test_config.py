@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faq.conftest import ROOT
+from tests.helpers import ROOT
 from tests.shipped import section_text
 
 

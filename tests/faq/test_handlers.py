@@ -5,54 +5,31 @@ from __future__ import annotations
 import re
 
 import pytest
-from nonebot.adapters.onebot.v11 import Adapter, Bot, Message, MessageSegment
+from nonebot.adapters.onebot.v11 import Message, MessageSegment
 from nonebug import App
 
-from tests.events import SELF_ID, group_message, private_message
-from tests.faq.conftest import default_section, fresh_group
-from tests.routing import routed, router
+from tests.helpers import (
+    SELF_ID,
+    Like,
+    group_message,
+    new_group_id,
+    private_message,
+    routed,
+    router,
+    section_config,
+    v11_bot,
+    v12_bot,
+    v12_group_message,
+    zh,
+)
 
 pytestmark = pytest.mark.usefixtures("faq_config")
 
 
-class Like:
-    """A reply matching a regular expression; ``.text`` keeps what was sent."""
-
-    def __init__(self, pattern: str) -> None:
-        self.pattern = pattern
-        self.text = ""
-
-    def __eq__(self, other: object) -> bool:
-        if re.fullmatch(self.pattern, str(other), re.S):
-            self.text = str(other)
-            return True
-        return False
-
-    def __ne__(self, other: object) -> bool:
-        return not self.__eq__(other)
-
-    def __repr__(self) -> str:
-        return f"Like({self.pattern!r})"
-
-
-def _bot(ctx) -> Bot:
-    import nonebot
-
-    return ctx.create_bot(
-        base=Bot, adapter=nonebot.get_adapter(Adapter), self_id=SELF_ID
-    )
-
-
 def _answer(key: str) -> str:
-    section = default_section()
+    section = section_config("faq", shipped=True)
     keys = [e.id for e in section.entries]
     return section.entries[keys.index(key)].answer.strip()
-
-
-def _t(text_key: str, /, **values) -> str:
-    from plugins.core import t
-
-    return t("zh-CN", text_key, **values)
 
 
 def _with(message: Message, **kwargs):
@@ -63,9 +40,9 @@ def _with(message: Message, **kwargs):
 
 
 async def test_a_default_question_is_answered_and_a_chat_is_not(app: App) -> None:
-    group = fresh_group()
+    group = new_group_id()
     async with routed(app, "faq") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("请问物业电话是多少？", group=group)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _answer("物业电话"), result={"message_id": 1})
@@ -75,9 +52,9 @@ async def test_a_default_question_is_answered_and_a_chat_is_not(app: App) -> Non
 
 
 async def test_cooldown_points_to_the_earlier_answer(app: App) -> None:
-    group = fresh_group()
+    group = new_group_id()
     async with routed(app, "faq") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         first = group_message("健身房几点开门？", group=group, user=51)
         ctx.receive_event(bot, first)
         ctx.should_call_send(first, _answer("健身房"), result={"message_id": 9001})
@@ -89,7 +66,7 @@ async def test_cooldown_points_to_the_earlier_answer(app: App) -> None:
             {
                 "group_id": group,
                 "message": MessageSegment.reply(9001)
-                + MessageSegment.text(_t("faq.cooldown.pointer")),
+                + MessageSegment.text(zh("faq.cooldown.pointer")),
             },
             result={"message_id": 9002},
         )
@@ -100,10 +77,10 @@ async def test_cooldown_points_to_the_earlier_answer(app: App) -> None:
 async def test_stickers_images_cards_commands_and_own_messages_are_ignored(
     app: App,
 ) -> None:
-    group = fresh_group()
+    group = new_group_id()
     question = "物业电话是多少？"
     async with routed(app, "faq") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         ctx.receive_event(
             bot,
             _with(
@@ -133,7 +110,7 @@ async def test_stickers_images_cards_commands_and_own_messages_are_ignored(
 
 async def test_staff_group_is_not_answered_but_private_chat_is(app: App) -> None:
     async with routed(app, "faq") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         ctx.receive_event(bot, group_message("停车费多少钱？", group=2000, user=61))
         event = private_message("停车费多少钱？", user=62)
         ctx.receive_event(bot, event)
@@ -142,18 +119,18 @@ async def test_staff_group_is_not_answered_but_private_chat_is(app: App) -> None
 
 
 async def test_suggestion_then_number(app: App) -> None:
-    group = fresh_group()
+    group = new_group_id()
     async with routed(app, "faq") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         ask = group_message("门卡怎么弄？", group=group, user=71)
         ctx.receive_event(bot, ask)
         ctx.should_call_send(
             ask,
             "\n".join(
                 [
-                    _t("faq.suggest.header"),
-                    _t("faq.suggest.item", n=1, question="门禁卡怎么办理"),
-                    _t("faq.suggest.footer"),
+                    zh("faq.suggest.header"),
+                    zh("faq.suggest.item", n=1, question="门禁卡怎么办理"),
+                    zh("faq.suggest.footer"),
                 ]
             ),
             result={"message_id": 4},
@@ -167,30 +144,30 @@ async def test_suggestion_then_number(app: App) -> None:
 
 
 async def test_fault_hint_and_unknown_when_mentioned(app: App) -> None:
-    group = fresh_group()
+    group = new_group_id()
     async with routed(app, "faq") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         fault = group_message("3栋2单元楼道灯不亮了", group=group, user=81)
         ctx.receive_event(bot, fault)
-        ctx.should_call_send(fault, _t("faq.fault.hint"), result={"message_id": 6})
+        ctx.should_call_send(fault, zh("faq.fault.hint"), result={"message_id": 6})
         ctx.should_finished(router())
         mention = group_message("小区有几个门", group=group, user=82)
         mention.to_me = True
         ctx.receive_event(bot, mention)
-        ctx.should_call_send(mention, _t("faq.unknown"), result={"message_id": 7})
+        ctx.should_call_send(mention, zh("faq.unknown"), result={"message_id": 7})
         ctx.should_finished(router())
 
 
 async def test_teach_answer_edit_undo_in_chat(app: App) -> None:
-    group = fresh_group()
+    group = new_group_id()
     admin = {"group": group, "user": 91, "role": "admin", "card": "物业 王经理"}
     added = Like(
-        re.escape(_t("faq.added", key="KEY", question="桂花树什么时候打药")).replace(
+        re.escape(zh("faq.added", key="KEY", question="桂花树什么时候打药")).replace(
             "KEY", r"\d+"
         )
     )
     async with routed(app, "faq") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         teach = group_message(
             "/问答 添加 桂花树什么时候打药 / 桂花树打药时间 | 每月 15 日上午。", **admin
         )
@@ -200,7 +177,7 @@ async def test_teach_answer_edit_undo_in_chat(app: App) -> None:
     key = re.search(r"\d+", added.text)[0]
 
     async with routed(app, "faq") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         ask = group_message("桂花树什么时候打药？", group=group, user=92)
         ctx.receive_event(bot, ask)
         ctx.should_call_send(ask, "每月 15 日上午。", result={"message_id": 11})
@@ -209,12 +186,12 @@ async def test_teach_answer_edit_undo_in_chat(app: App) -> None:
             f"/问答 修改 {key} 改为每月 20 日上午，\n请关好窗。", **admin
         )
         ctx.receive_event(bot, edit)
-        ctx.should_call_send(edit, _t("faq.edited", key=key), result={"message_id": 12})
+        ctx.should_call_send(edit, zh("faq.edited", key=key), result={"message_id": 12})
         ctx.should_finished(router())
 
-    other = fresh_group()  # past the cooldown of the first group
+    other = new_group_id()  # past the cooldown of the first group
     async with routed(app, "faq") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         ask = group_message("桂花树打药时间？", group=other, user=93)
         ctx.receive_event(bot, ask)
         ctx.should_call_send(
@@ -225,14 +202,14 @@ async def test_teach_answer_edit_undo_in_chat(app: App) -> None:
         ctx.receive_event(bot, undo)
         ctx.should_call_send(
             undo,
-            _t("faq.undone", key=key, action=_t("faq.action.edit")),
+            zh("faq.undone", key=key, action=zh("faq.action.edit")),
             result={"message_id": 14},
         )
         ctx.should_finished(router())
 
     async with routed(app, "faq") as ctx:
-        bot = _bot(ctx)
-        ask = group_message("桂花树什么时候打药", group=fresh_group(), user=94)
+        bot = v11_bot(ctx)
+        ask = group_message("桂花树什么时候打药", group=new_group_id(), user=94)
         ctx.receive_event(bot, ask)
         ctx.should_call_send(ask, "每月 15 日上午。", result={"message_id": 15})
         ctx.should_finished(router())
@@ -241,10 +218,10 @@ async def test_teach_answer_edit_undo_in_chat(app: App) -> None:
         ctx.should_call_send(
             history,
             Like(
-                re.escape(_t("faq.history.header", key=key))
+                re.escape(zh("faq.history.header", key=key))
                 + r"\n1\. .* 物业 王经理 添加 每月 15 日上午。"
                 + r"\n2\. .* 物业 王经理 修改 改为每月 20 日上午， 请关好窗。"
-                + re.escape(_t("faq.history.undone"))
+                + re.escape(zh("faq.history.undone"))
                 + r"\n3\. .* 物业 王经理 撤销 每月 15 日上午。"
             ),
             result={"message_id": 16},
@@ -256,8 +233,8 @@ async def test_residents_cannot_use_the_admin_commands(app: App) -> None:
     from plugins.core import t
 
     async with routed(app, "faq") as ctx:
-        bot = _bot(ctx)
-        event = group_message("/问答 添加 a | b", group=fresh_group(), role="member")
+        bot = v11_bot(ctx)
+        event = group_message("/问答 添加 a | b", group=new_group_id(), role="member")
         ctx.receive_event(bot, event)
         ctx.should_call_send(
             event,
@@ -268,9 +245,9 @@ async def test_residents_cannot_use_the_admin_commands(app: App) -> None:
 
 
 async def test_malformed_commands_get_a_usage_line(app: App) -> None:
-    admin = {"group": fresh_group(), "user": 95, "role": "admin"}
+    admin = {"group": new_group_id(), "user": 95, "role": "admin"}
     async with routed(app, "faq") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         for text, key in [
             ("/问答 添加 只有问题没有答案", "faq.usage.add"),
             ("/faq edit", "faq.usage.edit"),
@@ -281,14 +258,14 @@ async def test_malformed_commands_get_a_usage_line(app: App) -> None:
         ]:
             event = group_message(text, **admin)
             ctx.receive_event(bot, event)
-            ctx.should_call_send(event, _t(key, key="98765"), result=None)
+            ctx.should_call_send(event, zh(key, key="98765"), result=None)
             ctx.should_finished(router())
 
 
 async def test_unanswered_list_and_entry_list(app: App) -> None:
-    group = fresh_group()
+    group = new_group_id()
     async with routed(app, "faq") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         for user, text in (
             (101, "电动车充电桩在哪里？"),
             (102, "请问电动车充电桩在哪里"),
@@ -300,14 +277,14 @@ async def test_unanswered_list_and_entry_list(app: App) -> None:
             event,
             "\n".join(
                 [
-                    _t("faq.unanswered.header", days=30),
-                    _t(
+                    zh("faq.unanswered.header", days=30),
+                    zh(
                         "faq.unanswered.item",
                         n=1,
                         text="请问电动车充电桩在哪里",
                         count=2,
                     ),
-                    _t("faq.unanswered.footer"),
+                    zh("faq.unanswered.footer"),
                 ]
             ),
             result=None,
@@ -321,8 +298,8 @@ async def test_unanswered_list_and_entry_list(app: App) -> None:
             listing,
             "\n".join(
                 [
-                    _t("faq.list.header_filtered", keyword="健身房", count=1),
-                    _t(
+                    zh("faq.list.header_filtered", keyword="健身房", count=1),
+                    zh(
                         "faq.list.item",
                         key="健身房",
                         question="健身房开放时间",
@@ -335,25 +312,11 @@ async def test_unanswered_list_and_entry_list(app: App) -> None:
         ctx.should_finished(router())
 
 
-def test_like_helper() -> None:
-    assert Like(r"a\d") == "a1" and Like(r"a\d") != "ab"
-
-
 async def test_wechat_group_over_onebot_v12_is_answered(app: App) -> None:
-    import nonebot
-    from nonebot.adapters.onebot import v12
-
-    from tests.events import v12_group_message
 
     async with routed(app, "faq") as ctx:
-        bot = ctx.create_bot(
-            base=v12.Bot,
-            adapter=nonebot.get_adapter(v12.Adapter),
-            self_id="wxid_bot",
-            impl="ComWechat",
-            platform="wechat",
-        )
-        event = v12_group_message("垃圾几点收？", group=f"{fresh_group()}@chatroom")
+        bot = v12_bot(ctx)
+        event = v12_group_message("垃圾几点收？", group=f"{new_group_id()}@chatroom")
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _answer("垃圾分类"), result={"message_id": "m1"})
         ctx.should_finished(router())

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.faq.conftest import default_section
+from tests.helpers import section_config
 
 
 def _index(section=None):
     from plugins.faq.entries import effective_entries
     from plugins.faq.matcher import Index
 
-    section = section or default_section()
+    section = section or section_config("faq", shipped=True)
     return Index(
         effective_entries(section, []),
         ignore_words=section.ignore_words,
@@ -22,7 +22,7 @@ def _index(section=None):
 def _best(text: str, *, index=None, section=None, **kwargs):
     from plugins.faq.matcher import looks_like_question
 
-    section = section or default_section()
+    section = section or section_config("faq", shipped=True)
     index = index or _index(section)
     question_like = looks_like_question(text, section.question_words)
     found = index.match(text, question_like=question_like, **kwargs)
@@ -51,7 +51,7 @@ def _best(text: str, *, index=None, section=None, **kwargs):
     ],
 )
 def test_default_questions_in_many_phrasings_are_answered(text: str, key: str) -> None:
-    section = default_section()
+    section = section_config("faq", shipped=True)
     best = _best(text, section=section, minute=10 * 60)
     assert best is not None and best.entry.key == key
     assert best.score >= section.answer_threshold
@@ -69,7 +69,7 @@ def test_default_questions_in_many_phrasings_are_answered(text: str, key: str) -
     ],
 )
 def test_unrelated_messages_are_not_answered(text: str) -> None:
-    section = default_section()
+    section = section_config("faq", shipped=True)
     best = _best(text, section=section)
     assert best is None or best.score < section.answer_threshold
 
@@ -89,7 +89,7 @@ def test_unrelated_messages_are_not_answered(text: str) -> None:
     ],
 )
 def test_english_questions_get_the_english_entries(text: str, key: str) -> None:
-    section = default_section()
+    section = section_config("faq", shipped=True)
     best = _best(text, section=section, minute=10 * 60)
     assert best is not None and best.entry.key == key, best
     assert best.score >= section.answer_threshold
@@ -100,7 +100,7 @@ def test_english_questions_get_the_english_entries(text: str, key: str) -> None:
     ["I'll phone the office tomorrow.", "See you at the gym!", "Thanks, got it."],
 )
 def test_english_chat_is_not_answered(text: str) -> None:
-    section = default_section()
+    section = section_config("faq", shipped=True)
     best = _best(text, section=section, minute=10 * 60)
     assert best is None or best.score < section.answer_threshold, best
 
@@ -118,11 +118,13 @@ def test_active_hours_pick_the_entry_of_the_moment() -> None:
 
 
 def test_scope_by_group_and_tag() -> None:
-    section = default_section(
+    section = section_config(
+        "faq",
+        shipped=True,
         entries=[
             {"id": "A", "questions": ["水费怎么交"], "answer": "a", "groups": ["qq:1"]},
             {"id": "B", "questions": ["电费怎么交"], "answer": "b", "tags": ["3栋"]},
-        ]
+        ],
     )
     index = _index(section)
     assert _best("水费怎么交", index=index, group="qq:1").entry.key == "A"
@@ -132,7 +134,7 @@ def test_scope_by_group_and_tag() -> None:
 
 
 def test_modes_exact_contains_regex() -> None:
-    section = default_section(
+    section = section_config("faq", shipped=True,
         entries=[
             {"id": "E", "questions": ["开门"], "answer": "e", "mode": "exact"},
             {"id": "C", "keywords": ["电梯 + 年检|检测"], "answer": "c",
@@ -151,8 +153,10 @@ def test_modes_exact_contains_regex() -> None:
 
 
 def test_fuzzy_scores_are_confidences() -> None:
-    section = default_section(
-        entries=[{"id": "P", "questions": ["游泳池开放时间"], "answer": "p"}]
+    section = section_config(
+        "faq",
+        shipped=True,
+        entries=[{"id": "P", "questions": ["游泳池开放时间"], "answer": "p"}],
     )
     index = _index(section)
     near = _best("游泳池开门时间？", index=index)
@@ -164,7 +168,7 @@ def test_fuzzy_scores_are_confidences() -> None:
 def test_looks_like_question() -> None:
     from plugins.faq.matcher import looks_like_question
 
-    words = default_section().question_words
+    words = section_config("faq", shipped=True).question_words
     for text in ("物业电话？", "物业电话?", "有人在吗", "几点开门", "停车费多少"):
         assert looks_like_question(text, words)
     for text in ("今天天气真好", "收到", "好的"):

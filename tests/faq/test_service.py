@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.faq.conftest import FakeClock, default_section, fresh_group
+from tests.faq.conftest import FakeClock
+from tests.helpers import new_group_id, section_config
 
 NOON = datetime(2024, 10, 28, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 _users = itertools.count(7000)
@@ -27,7 +28,7 @@ def _asked(text: str, *, group: str | None = None, user: str | None = None, **kw
     return Asked(
         text=text,
         user=user or f"qq:{next(_users)}",
-        group=group if group is not None else f"qq:{fresh_group()}",
+        group=group if group is not None else f"qq:{new_group_id()}",
         **kw,
     )
 
@@ -39,7 +40,7 @@ def _actor(group: str = "qq:2000"):
 
 
 async def test_default_question_in_several_phrasings_is_answered(clock) -> None:
-    faq, section = _faq(clock), default_section()
+    faq, section = _faq(clock), section_config("faq", shipped=True)
     for text in ("物业电话是多少？", "请问物业的电话号码是多少啊", "物业怎么联系"):
         reply = await faq.respond(section, _asked(text), NOON)
         assert reply is not None and reply.kind == "answer", text
@@ -49,14 +50,14 @@ async def test_default_question_in_several_phrasings_is_answered(clock) -> None:
 
 
 async def test_unrelated_message_is_not_answered(clock) -> None:
-    faq, section = _faq(clock), default_section()
+    faq, section = _faq(clock), section_config("faq", shipped=True)
     for text in ("今天天气真好", "我刚交了停车费", "哈哈哈哈", "收到"):
         assert await faq.respond(section, _asked(text), NOON) is None, text
 
 
 async def test_cooldown_points_once_then_stays_silent(clock) -> None:
-    faq, section = _faq(clock), default_section()
-    group = f"qq:{fresh_group()}"
+    faq, section = _faq(clock), section_config("faq", shipped=True)
+    group = f"qq:{new_group_id()}"
     first = await faq.respond(section, _asked("健身房几点开门？", group=group), NOON)
     assert first.kind == "answer"
     faq.note_sent(group, first.entry, "8001")
@@ -75,8 +76,10 @@ async def test_cooldown_points_once_then_stays_silent(clock) -> None:
 
 async def test_cooldown_silent_mode(clock) -> None:
     faq = _faq(clock)
-    section = default_section(cooldown_reply="silent", cooldown_seconds=300)
-    group = f"qq:{fresh_group()}"
+    section = section_config(
+        "faq", shipped=True, cooldown_reply="silent", cooldown_seconds=300
+    )
+    group = f"qq:{new_group_id()}"
     assert (await faq.respond(section, _asked("停车费多少钱", group=group), NOON)).kind
     clock.now += 200
     assert (
@@ -87,7 +90,7 @@ async def test_cooldown_silent_mode(clock) -> None:
 async def test_teach_answer_edit_undo_answer_is_back(clock) -> None:
     from plugins.faq import entries
 
-    faq, section = _faq(clock), default_section()
+    faq, section = _faq(clock), section_config("faq", shipped=True)
     key = await faq.add(
         section, _actor(), ["紫藤花架什么时候修剪", "花架修剪时间"], "每年三月修剪。"
     )
@@ -114,7 +117,7 @@ async def test_teach_answer_edit_undo_answer_is_back(clock) -> None:
 async def test_delete_undo_and_undo_of_the_creation(clock) -> None:
     from plugins.faq.entries import FaqError
 
-    faq, section = _faq(clock), default_section()
+    faq, section = _faq(clock), section_config("faq", shipped=True)
     key = await faq.add(section, _actor(), ["葡萄架谁来搭"], "物业统一搭建。")
     await faq.delete(section, _actor(), key)
     assert await faq.respond(section, _asked("葡萄架谁来搭？"), NOON) is None
@@ -133,14 +136,16 @@ async def test_delete_undo_and_undo_of_the_creation(clock) -> None:
 async def test_a_yaml_entry_is_edited_in_chat_and_undone(clock) -> None:
     faq, section = (
         _faq(clock),
-        default_section(
+        section_config(
+            "faq",
+            shipped=True,
             entries=[
                 {
                     "id": "菜鸟驿站",
                     "questions": ["菜鸟驿站在哪里"],
                     "answer": "北门旁。",
                 }
-            ]
+            ],
         ),
     )
     assert await faq.edit(section, _actor(), "菜鸟驿站", "搬到南门了。") == "菜鸟驿站"
@@ -154,7 +159,7 @@ async def test_a_yaml_entry_is_edited_in_chat_and_undone(clock) -> None:
 async def test_teaching_the_same_question_twice_is_refused(clock) -> None:
     from plugins.faq.entries import FaqError
 
-    faq, section = _faq(clock), default_section()
+    faq, section = _faq(clock), section_config("faq", shipped=True)
     with pytest.raises(FaqError) as info:
         await faq.add(section, _actor(), ["物业电话是多少"], "x")
     assert info.value.key == "faq.duplicate"
@@ -162,14 +167,14 @@ async def test_teaching_the_same_question_twice_is_refused(clock) -> None:
 
 
 async def test_suggestions_then_the_number_answers(clock) -> None:
-    section = default_section(
+    section = section_config("faq", shipped=True,
         entries=[
             {"id": "游泳池", "questions": ["游泳池开放时间", "游泳池几点开门"],
              "answer": "游泳池 6:00-22:00 开放。"},
             {"id": "游泳卡", "questions": ["游泳卡怎么办理"], "answer": "到会所办理。"},
         ]
     )  # fmt: skip
-    faq, group = _faq(clock), f"qq:{fresh_group()}"
+    faq, group = _faq(clock), f"qq:{new_group_id()}"
     reply = await faq.respond(section, _asked("游泳池怎么开", group=group, user="qq:1"))
     assert reply.kind == "suggest"
     assert [e.key for e in reply.choices] == ["游泳池", "游泳卡"]
@@ -187,19 +192,21 @@ async def test_suggestions_then_the_number_answers(clock) -> None:
 
 
 async def test_fault_without_entry_gets_the_repair_hint_once(clock) -> None:
-    faq, section = _faq(clock), default_section()
-    group, user = f"qq:{fresh_group()}", "qq:31"
+    faq, section = _faq(clock), section_config("faq", shipped=True)
+    group, user = f"qq:{new_group_id()}", "qq:31"
     reply = await faq.respond(section, _asked("3栋电梯坏了", group=group, user=user))
     assert reply.kind == "fault" and reply.text == ""
     again = await faq.respond(section, _asked("电梯还是坏了", group=group, user=user))
     assert again is None
-    custom = default_section(fault_hint="请打 XXX-XXXXXXX 报修", fault_words=["漏水"])
+    custom = section_config(
+        "faq", shipped=True, fault_hint="请打 XXX-XXXXXXX 报修", fault_words=["漏水"]
+    )
     reply = await _faq(clock).respond(custom, _asked("楼上漏水了怎么办"))
     assert reply.kind == "fault" and reply.text == "请打 XXX-XXXXXXX 报修"
 
 
 async def test_per_member_throttle(clock) -> None:
-    faq, section = _faq(clock), default_section(user_limit=2)
+    faq, section = _faq(clock), section_config("faq", shipped=True, user_limit=2)
     user = "qq:77"
     texts = ["物业电话是多少", "健身房几点开门", "停车费多少钱"]
     replies = [await faq.respond(section, _asked(t, user=user)) for t in texts]
@@ -209,20 +216,22 @@ async def test_per_member_throttle(clock) -> None:
 
 
 async def test_mentioned_and_unknown_says_so(clock) -> None:
-    faq, section = _faq(clock), default_section()
+    faq, section = _faq(clock), section_config("faq", shipped=True)
     reply = await faq.respond(section, _asked("小区有几个门", to_me=True))
     assert reply.kind == "unknown"
     assert await faq.respond(section, _asked("谢谢", to_me=True)) is None
 
 
 async def test_variables_in_answers(clock) -> None:
-    section = default_section(
+    section = section_config(
+        "faq",
+        shipped=True,
         entries=[
             {
                 "questions": ["今天几号"],
                 "answer": "今天是{today}{weekday}，{group_name}。",
             }
-        ]
+        ],
     )
     reply = await _faq(clock).respond(
         section, _asked("今天几号？", group_name="3栋业主群"), NOON
@@ -231,8 +240,8 @@ async def test_variables_in_answers(clock) -> None:
 
 
 async def test_unanswered_questions_are_counted_and_listed(clock) -> None:
-    faq, section = _faq(clock), default_section()
-    group = f"qq:{fresh_group()}"
+    faq, section = _faq(clock), section_config("faq", shipped=True)
+    group = f"qq:{new_group_id()}"
     for text in ("小区充电桩在哪？", "请问小区充电桩在哪", "小区充电桩在哪呀？"):
         assert await faq.respond(section, _asked(text, group=group)) is None
     await faq.respond(section, _asked("我的电话13812345678能登记吗？", group=group))
@@ -250,8 +259,8 @@ async def test_unanswered_questions_are_counted_and_listed(clock) -> None:
 async def test_unanswered_counts_are_written_together_not_per_message(clock) -> None:
     from plugins.faq.models import FaqUnanswered
 
-    faq, section = _faq(clock), default_section()
-    group = f"qq:{fresh_group()}"
+    faq, section = _faq(clock), section_config("faq", shipped=True)
+    group = f"qq:{new_group_id()}"
     asked = _asked("游泳池几点开门？", group=group)
     for _ in range(3):
         assert await faq.respond(section, asked) is None
@@ -272,8 +281,8 @@ async def test_unanswered_counts_flush_by_themselves(clock, monkeypatch) -> None
     from plugins.faq.models import FaqUnanswered
 
     monkeypatch.setattr(service, "UNANSWERED_FLUSH_SECONDS", 0.01)
-    faq, section = _faq(clock), default_section()
-    group = f"qq:{fresh_group()}"
+    faq, section = _faq(clock), section_config("faq", shipped=True)
+    group = f"qq:{new_group_id()}"
     await faq.respond(section, _asked("游泳池几点开门？", group=group))
     for _ in range(100):
         await asyncio.sleep(0.02)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.faq.conftest import default_section
+from tests.helpers import section_config
 
 
 async def _effective(section):
@@ -19,7 +19,7 @@ async def test_csv_round_trip_edits_adds_and_deletes(tmp_path: Path) -> None:
     from plugins.faq import entries, transfer
     from plugins.faq.entries import Actor
 
-    section = default_section()
+    section = section_config("faq", shipped=True)
     actor = Actor(user="qq:500", name="王经理")
     taught = await entries.add(["银杏叶什么时候扫"], "每天早上。", actor)
     doomed = await entries.add(["樱花节哪天开"], "四月第一个周末。", actor)
@@ -89,7 +89,7 @@ async def test_yaml_export_and_import(tmp_path: Path) -> None:
     from plugins.faq import entries, transfer
     from plugins.faq.entries import Actor
 
-    section = default_section()
+    section = section_config("faq", shipped=True)
     path = tmp_path / "faq.yaml"
     await transfer.export_file(section, path, "yaml")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -111,7 +111,7 @@ async def test_rows_without_id_update_the_entry_with_their_questions() -> None:
     from plugins.faq import entries, transfer
     from plugins.faq.entries import Actor
 
-    section = default_section()
+    section = section_config("faq", shipped=True)
     sheet = "问题,答案\n桂花树什么时候开花；桂花几月开,九月到十月。\n"
     first = await transfer.import_items(section, transfer.read_csv(sheet))
     assert len(first.created) == 1
@@ -136,7 +136,7 @@ async def test_rows_without_id_update_the_entry_with_their_questions() -> None:
 async def test_csv_headers_follow_the_locale(tmp_path: Path) -> None:
     from plugins.faq import transfer
 
-    section = default_section()
+    section = section_config("faq", shipped=True)
     path = tmp_path / "faq.csv"
     await transfer.export_file(section, path, "csv", "en")
     text = path.read_text(encoding="utf-8-sig")

@@ -12,6 +12,7 @@ Config (tests/helpers/config.py)
 - linli_config — build (not load) a LinliConfig, tests/fixtures/linli.test.yaml
   patched: ``config = linli_config(rules={"ads": {"enabled": True}})``
 - section_config — one section's model: ``section_config("faq", shipped=True)``
+- FIXTURE, ROOT — tests/fixtures/linli.test.yaml (the suite's config), the repository
 
 Handler tests (bots.py, events.py, routing.py)
 - v11_bot / v12_bot — nonebug's bot for QQ (NapCat) or WeChat (ComWeChat):
@@ -51,6 +52,7 @@ Fakes (fakes.py)
 from tests.helpers.bots import v11_bot, v12_bot
 from tests.helpers.config import (
     FIXTURE,
+    ROOT,
     config_text,
     linli_config,
     override_config,
@@ -80,6 +82,7 @@ from tests.helpers.routing import handled, routed, router
 __all__ = [
     "E2E_CONFIG",
     "FIXTURE",
+    "ROOT",
     "SELF_ID",
     "V12_SELF_ID",
     "ApiCall",
