@@ -8,10 +8,10 @@ job functions themselves with explicit times.
 from __future__ import annotations
 
 import itertools
-import tempfile
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from tests.helpers import linli_config
 
 TZ = ZoneInfo("Asia/Shanghai")
 # a Monday, in service hours (08:00-20:00)
@@ -46,14 +46,10 @@ tickets:
 
 def make_env(extra: str = ""):
     """An Env on a fresh estate (so numbering starts at #0001)."""
-    from plugins.core.config import load
     from plugins.tickets.env import Env
 
     estate = f"test-estate-{next(_estates)}-{id(object())}"
-    text = BASE.format(estate=estate, extra=extra)
-    path = Path(tempfile.mkdtemp(prefix="linli-tickets-")) / "linli.yaml"
-    path.write_text(text, encoding="utf-8")
-    return Env(load(path))
+    return Env(linli_config(BASE.format(estate=estate, extra=extra), base=None))
 
 
 def resident(user: str = "qq:42", group: str | None = RESIDENTS, **kw):

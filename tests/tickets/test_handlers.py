@@ -6,74 +6,44 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
-from nonebot.adapters.onebot.v11 import Adapter, Bot, Message, MessageSegment
+from nonebot.adapters.onebot.v11 import Message, MessageSegment
 from nonebug import App
 
-from tests.events import SELF_ID, group_message, private_message
-from tests.routing import routed, router
+from tests.helpers import (
+    Capture,
+    group_message,
+    private_message,
+    routed,
+    router,
+    v11_bot,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 _estates = itertools.count(1)
 
 
-class Text:
-    """Matches a sent text by a predicate (nonebug compares with ``!=``)."""
-
-    def __init__(self, check: Callable[[str], bool], seen: list[str] | None = None):
-        self.check = check
-        self.seen = seen
-
-    def __ne__(self, other: object) -> bool:
-        if self.seen is not None:
-            self.seen.append(str(other))
-        return not self.check(str(other))
-
-    def __eq__(self, other: object) -> bool:
-        return not self.__ne__(other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-def _bot(ctx) -> Bot:
-    import nonebot
-
-    return ctx.create_bot(
-        base=Bot, adapter=nonebot.get_adapter(Adapter), self_id=SELF_ID
-    )
-
-
 @pytest.fixture
-def sent(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list]:
+def sent(monkeypatch: pytest.MonkeyPatch, override_config) -> list:
     """A config with a fresh estate and the clock always running; the messages
     the handlers hand to the send queue."""
-    from plugins.core import store
     from plugins.tickets import resident, staff
 
-    original = store.current.path
-    work = tmp_path / "linli.yaml"
-    work.write_text(
-        (ROOT / "tests/fixtures/linli.test.yaml").read_text(encoding="utf-8")
-        + f"tickets:\n  estate: handlers-{next(_estates)}-{id(work)}\n"
-        "  service_hours: {start: '00:00', end: '24:00'}\n",
-        encoding="utf-8",
-    )
-    store.load(work)
     outbox: list = []
+    override_config(
+        tickets={
+            "estate": f"handlers-{next(_estates)}-{id(outbox)}",
+            "service_hours": {"start": "00:00", "end": "24:00"},
+        }
+    )
     monkeypatch.setattr(resident, "deliver", outbox.extend)
     monkeypatch.setattr(staff, "deliver", outbox.extend)
-    try:
-        yield outbox
-    finally:
-        store.load(original)
+    return outbox
 
 
-async def _say(app: App, event, expect: str | Text) -> None:
+async def _say(app: App, event, expect: str | Capture) -> None:
     async with routed(app, "tickets") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, expect, result=None)
         ctx.should_finished(router())
@@ -81,7 +51,7 @@ async def _say(app: App, event, expect: str | Text) -> None:
 
 async def _report(app: App, text: str = "/报修 3栋2单元楼道灯坏了 13812345678") -> int:
     replies: list[str] = []
-    await _say(app, group_message(text), Text(lambda s: "已收到" in s, replies))
+    await _say(app, group_message(text), Capture(lambda s: "已收到" in s, replies))
     return int(re.search(r"#(\d{4})", replies[-1]).group(1))
 
 
@@ -98,7 +68,7 @@ async def test_report_replies_with_the_number_and_sends_the_card(
 async def test_free_format_report_in_a_residents_group(app: App, sent: list) -> None:
     replies: list[str] = []
     event = group_message("【问题】3栋1单元 + 垃圾桶满了没人清 + 13912345678", user=43)
-    await _say(app, event, Text(lambda s: "#0001" in s and "保洁" in s, replies))
+    await _say(app, event, Capture(lambda s: "#0001" in s and "保洁" in s, replies))
     assert "139" not in replies[-1]
     assert any("13912345678" in o.text for o in sent)
 
@@ -107,7 +77,7 @@ async def test_private_report_and_empty_report(app: App, sent: list) -> None:
     await _say(
         app,
         private_message("/report 楼道灯坏了", user=44),
-        Text(lambda s: "#0001" in s),
+        Capture(lambda s: "#0001" in s),
     )
     from plugins.core import t
 
@@ -131,7 +101,7 @@ async def test_the_staff_loop_through_the_router(app: App, sent: list) -> None:
     await _say(
         app,
         group_message(f"/接单 {n}", group=2000, user=7, card="李师傅"),
-        Text(lambda s: s.startswith("已受理 #0001") and "李师傅" in s),
+        Capture(lambda s: s.startswith("已受理 #0001") and "李师傅" in s),
     )
     [notice] = sent
     assert (notice.target, notice.mention) == ("qq:1000", "qq:42")
@@ -140,7 +110,7 @@ async def test_the_staff_loop_through_the_router(app: App, sent: list) -> None:
     message = Message(f"/派单 {n} ") + MessageSegment.at(8)
     event.message = event.original_message = message
     sent.clear()
-    await _say(app, event, Text(lambda s: "已把 #0001 派给" in s))
+    await _say(app, event, Capture(lambda s: "已把 #0001 派给" in s))
     assert [o.mention for o in sent if o.target == "qq:2000"] == ["qq:8"]
 
     await _say(
@@ -151,82 +121,69 @@ async def test_the_staff_loop_through_the_router(app: App, sent: list) -> None:
     await _say(
         app,
         group_message(f"/挂起 {n} 等配件 2h", group=2000, user=7),
-        Text(lambda s: "已挂起" in s and "预计" in s),
+        Capture(lambda s: "已挂起" in s and "预计" in s),
     )
     await _say(
         app,
         group_message(f"/进展 {n} 配件到了", group=2000, user=7),
-        Text(lambda s: "已记录" in s),
+        Capture(lambda s: "已记录" in s),
     )
     sent.clear()
     await _say(
         app,
         group_message(f"/完成 {n} 已更换灯泡", group=2000, user=7),
-        Text(lambda s: "已请报告人评价" in s),
+        Capture(lambda s: "已请报告人评价" in s),
     )
     assert any("/评价 1" in o.text for o in sent)
     await _say(app, group_message(f"/评价 {n} 9"), t("zh-CN", "tickets.usage.rate"))
     await _say(
-        app, group_message(f"/评价 {n} 5 很快"), Text(lambda s: s.startswith("谢谢"))
+        app, group_message(f"/评价 {n} 5 很快"), Capture(lambda s: s.startswith("谢谢"))
     )
     await _say(
         app,
         group_message(f"/工单 {n}", user=50),
-        Text(lambda s: "已评价" in s and "13812345678" not in s),
+        Capture(lambda s: "已评价" in s and "13812345678" not in s),
     )
     await _say(
         app,
         group_message("/工单 统计 本周", group=2000, user=7),
-        Text(lambda s: s.startswith("【工单统计】本周") and "工单 1 件" in s),
+        Capture(lambda s: s.startswith("【工单统计】本周") and "工单 1 件" in s),
     )
-    await _say(app, group_message("/我的工单"), Text(lambda s: "#0001" in s))
+    await _say(app, group_message("/我的工单"), Capture(lambda s: "#0001" in s))
 
 
 async def test_english_group(app: App, sent: list) -> None:
     await _say(
         app,
         group_message("/report the lift is broken", group=3000, user=45),
-        Text(lambda s: s.startswith("[Repair] Received: ticket #0001 (Lifts")),
+        Capture(lambda s: s.startswith("[Repair] Received: ticket #0001 (Lifts")),
     )
 
 
-async def test_disabled_in_a_group(app: App, sent: list, tmp_path: Path) -> None:
+async def test_disabled_in_a_group(app: App, sent: list, override_config) -> None:
     """Tickets off in the group: neither the commands nor the free format answer
     (the router falls through, nothing is sent or handed to the queue)."""
     from plugins.core import store
 
-    original = store.current.path
-    work = tmp_path / "linli.yaml"
-    work.write_text(
-        (ROOT / "tests/fixtures/linli.test.yaml")
-        .read_text(encoding="utf-8")
-        .replace(
-            "    tags: [3栋]\n", "    tags: [3栋]\n    tickets: {enabled: false}\n"
-        ),
-        encoding="utf-8",
-    )
-    store.load(work)
-    try:
-        assert not store.current.section("tickets", "qq:1000").enabled
-        for text in (
-            "/报修 楼道灯坏了",
-            "/工单 1",
-            "/接单 1",
-            "【问题】3栋1单元 + 垃圾桶满了没人清 + 13912345678",
-        ):
-            async with routed(app, "tickets") as ctx:
-                bot = _bot(ctx)
-                ctx.receive_event(bot, group_message(text))
-        assert sent == []
-    finally:
-        store.load(original)
+    override_config(groups={"qq:1000": {"tickets": {"enabled": False}}})
+    assert not store.current.section("tickets", "qq:1000").enabled
+    for text in (
+        "/报修 楼道灯坏了",
+        "/工单 1",
+        "/接单 1",
+        "【问题】3栋1单元 + 垃圾桶满了没人清 + 13912345678",
+    ):
+        async with routed(app, "tickets") as ctx:
+            bot = v11_bot(ctx)
+            ctx.receive_event(bot, group_message(text))
+    assert sent == []
 
 
 async def test_free_format_is_not_taken_in_the_staff_group(
     app: App, sent: list
 ) -> None:
     async with routed(app, "tickets") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message(
             "【问题】3栋1单元 + 垃圾桶满了没人清 + 13912345678", group=2000, user=7
         )
@@ -246,7 +203,9 @@ async def test_a_report_without_a_place_is_offered_to_staff_not_merged(
         group_message(
             "/report the lift in building 5 is broken", group=3000, card="nick"
         ),
-        Text(lambda s: s.startswith("[Repair] Received: ticket #0002 (Lifts, Bldg 5")),
+        Capture(
+            lambda s: s.startswith("[Repair] Received: ticket #0002 (Lifts, Bldg 5")
+        ),
     )
     [card] = sent
     assert card.target == "qq:2000" and "是不是" not in card.text
@@ -254,14 +213,14 @@ async def test_a_report_without_a_place_is_offered_to_staff_not_merged(
     await _say(
         app,
         group_message("/report the lift is broken", group=3000, user=46, card="nick"),
-        Text(lambda s: "ticket #0003" in s and "follow" not in s),
+        Capture(lambda s: "ticket #0003" in s and "follow" not in s),
     )
     [card] = sent
     assert "是不是 #0002、#0001？" in card.text and "/合并 3 2" in card.text
     await _say(
         app,
         group_message("/合并 3 2", group=2000, user=7),
-        Text(lambda s: s.startswith("#0003 已合并到 #0002")),
+        Capture(lambda s: s.startswith("#0003 已合并到 #0002")),
     )
 
 
@@ -270,13 +229,13 @@ async def test_every_follower_in_the_group_is_mentioned(app: App, sent: list) ->
     await _say(
         app,
         group_message("/报修 电梯又停了", user=43, card="3-2-502 李四"),
-        Text(lambda s: "#0001" in s and "已为您关注" in s),
+        Capture(lambda s: "#0001" in s and "已为您关注" in s),
     )
     sent.clear()
     await _say(
         app,
         group_message("/接单 1", group=2000, user=7, card="李师傅"),
-        Text(lambda s: s.startswith("已受理 #0001")),
+        Capture(lambda s: s.startswith("已受理 #0001")),
     )
     [notice] = sent
     assert (notice.target, notice.mention) == ("qq:1000", ("qq:42", "qq:43"))
@@ -313,5 +272,5 @@ async def test_ticket_history_is_in_the_groups_language(app: App, sent: list) ->
             and "L2" not in text
         )
 
-    await _say(app, group_message("/工单 1", user=50), Text(chinese))
-    await _say(app, group_message("/ticket 1", group=3000, user=51), Text(english))
+    await _say(app, group_message("/工单 1", user=50), Capture(chinese))
+    await _say(app, group_message("/ticket 1", group=3000, user=51), Capture(english))
