@@ -8,10 +8,11 @@ import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+
+from tests.helpers import linli_config
 
 TZ = ZoneInfo("Asia/Shanghai")
 _bases = itertools.count(71000, 100)
@@ -59,22 +60,19 @@ groups:
 """
 
 
-def make_estate(tmp_path: Path, extra: str = "") -> Estate:
-    from plugins.core.config import load
-
+def make_estate(extra: str = "") -> Estate:
+    """A fresh estate; ``extra`` goes into its ``notices:`` section."""
     estate = Estate(next(_bases))
     text = ESTATE_YAML.format(
         extra=extra, **{f"b{n}": estate.base + n for n in range(1, 6)}
     )
-    path = tmp_path / f"estate-{estate.base}.yaml"
-    path.write_text(text, encoding="utf-8")
-    estate.config = load(path)
+    estate.config = linli_config(text, base=None)
     return estate
 
 
 @pytest.fixture
-def estate(tmp_path: Path) -> Estate:
-    return make_estate(tmp_path)
+def estate() -> Estate:
+    return make_estate()
 
 
 @dataclass

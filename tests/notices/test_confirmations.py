@@ -97,12 +97,12 @@ async def test_type_default_asks_for_confirmation(
 
 
 async def test_nudge_names_unconfirmed_households_within_limits(
-    tmp_path, send: FakeSend
+    send: FakeSend,
 ) -> None:
     from plugins.notices import service
     from tests.notices.conftest import make_estate
 
-    estate = make_estate(tmp_path, "  nudge_max_mentions: 2\n  nudge_every: 6h\n")
+    estate = make_estate("  nudge_max_mentions: 2\n  nudge_every: 6h\n")
     now = datetime.now(TZ)
     notice = await _published(estate, "确认 停车证年审", now, send)
     g1 = estate.g(1)
@@ -145,17 +145,17 @@ async def test_nudge_names_unconfirmed_households_within_limits(
     assert nobody.error == "notices.nudge.nobody"
 
 
-async def test_nudge_off_and_not_confirmable(tmp_path, send: FakeSend) -> None:
+async def test_nudge_off_and_not_confirmable(send: FakeSend) -> None:
     from plugins.notices import service
     from tests.notices.conftest import make_estate
 
-    estate = make_estate(tmp_path, '  nudge: "off"\n')
+    estate = make_estate('  nudge: "off"\n')
     now = datetime.now(TZ)
     notice = await _published(estate, "确认 停车证年审", now, send)
     plain = await _published(estate, "普通通知", now, send)
     kw = {"actor": "qq:500", "group": estate.g(1), "send": send, "now": now}
     off = await service.nudge(notice, config=estate.config, **kw)
     assert off.error == "notices.nudge.off"
-    estate2 = make_estate(tmp_path)
+    estate2 = make_estate()
     plain_result = await service.nudge(plain, config=estate2.config, **kw)
     assert plain_result.error == "notices.not_confirmable"

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from nonebot.adapters.onebot.v11 import Adapter, Bot, Message
+from nonebot.adapters.onebot.v11 import Message
 from nonebug import App
 
-from tests.events import SELF_ID, group_message, private_message
-from tests.routing import routed, router
-
-_bases = itertools.count(81000, 100)
+from tests.helpers import (
+    Like,
+    group_message,
+    new_group_id,
+    private_message,
+    routed,
+    router,
+    v11_bot,
+    zh,
+)
 
 CONFIG = """
 core:
@@ -37,50 +40,15 @@ groups:
 
 
 @pytest.fixture
-def groups(tmp_path: Path) -> Iterator[tuple[int, int, int]]:
+def groups(override_config) -> tuple[int, int, int]:
     """Three fresh groups in a loaded config; the test config comes back after."""
-    from plugins.core import store
-
-    base = next(_bases)
-    ids = (base + 1, base + 2, base + 3)
-    path = tmp_path / "linli.yaml"
-    path.write_text(CONFIG.format(b1=ids[0], b2=ids[1], b3=ids[2]), encoding="utf-8")
-    original = store.current.path
-    store.load(path)
-    try:
-        yield ids
-    finally:
-        store.load(original)
-
-
-class Matches:
-    """Equal to a message whose text matches ``pattern`` (for a time in it)."""
-
-    def __init__(self, pattern: str) -> None:
-        self.pattern = pattern
-
-    def __eq__(self, other: object) -> bool:
-        return re.fullmatch(self.pattern, str(other), re.DOTALL) is not None
-
-    def __repr__(self) -> str:
-        return f"Matches({self.pattern!r})"
-
-
-def _bot(ctx) -> Bot:
-    import nonebot
-
-    adapter = nonebot.get_adapter(Adapter)
-    return ctx.create_bot(base=Bot, adapter=adapter, self_id=SELF_ID)
-
-
-def _t(key: str, **values) -> str:
-    from plugins.core import t
-
-    return t("zh-CN", key, **values)
+    ids = (new_group_id(), new_group_id(), new_group_id())
+    override_config(CONFIG.format(b1=ids[0], b2=ids[1], b3=ids[2]), base=None)
+    return ids
 
 
 def _post(ctx, group: int, text, mid: int = 1) -> None:
-    message = text if isinstance(text, Matches) else Message(text)
+    message = text if isinstance(text, Like) else Message(text)
     ctx.should_call_api(
         "send_group_msg",
         {"group_id": group, "message": message},
@@ -98,9 +66,9 @@ async def _next_id() -> int:
 def _posted(nid: int, count: int, *more: str) -> str:
     return "\n".join(
         [
-            _t("notices.posted", id=nid, count=count),
+            zh("notices.posted", id=nid, count=count),
             *more,
-            _t("notices.cancel_hint", id=nid),
+            zh("notices.cancel_hint", id=nid),
         ]
     )
 
@@ -108,11 +76,11 @@ def _posted(nid: int, count: int, *more: str) -> str:
 async def test_resident_is_refused(app: App, groups) -> None:
     g1, _, _ = groups
     async with routed(app, "notices") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/通知 明天停水", group=g1, user=42)
         ctx.receive_event(bot, event)
         ctx.should_call_send(
-            event, _t("core.denied", role=_t("core.role.admin")), result=None
+            event, zh("core.denied", role=zh("core.role.admin")), result=None
         )
         ctx.should_finished(router())
 
@@ -120,17 +88,17 @@ async def test_resident_is_refused(app: App, groups) -> None:
 async def test_usage_and_malformed(app: App, groups) -> None:
     g1, _, _ = groups
     cases = [
-        ("/通知", _t("notices.help.usage")),
-        ("/通知 紧急", _t("notices.usage")),
-        ("/通知 统计", _t("notices.bad_number")),
-        ("/通知 定时 某天 停水", _t("notices.bad_time", text="某天 停水")),
-        ("/通知 取消 999999", _t("notices.not_found", id=999999)),
-        ("/通知 #没有这个标签 讲座", _t("notices.no_targets", targets="#没有这个标签")),
-        ("/通知 @9栋 讲座", _t("notices.no_targets", targets="@9栋")),
+        ("/通知", zh("notices.help.usage")),
+        ("/通知 紧急", zh("notices.usage")),
+        ("/通知 统计", zh("notices.bad_number")),
+        ("/通知 定时 某天 停水", zh("notices.bad_time", text="某天 停水")),
+        ("/通知 取消 999999", zh("notices.not_found", id=999999)),
+        ("/通知 #没有这个标签 讲座", zh("notices.no_targets", targets="#没有这个标签")),
+        ("/通知 @9栋 讲座", zh("notices.no_targets", targets="@9栋")),
     ]
     for text, reply in cases:
         async with routed(app, "notices") as ctx:
-            bot = _bot(ctx)
+            bot = v11_bot(ctx)
             event = group_message(text, group=g1, user=500)
             ctx.receive_event(bot, event)
             ctx.should_call_send(event, reply, result=None)
@@ -148,7 +116,7 @@ async def test_admin_posts_in_the_seed_format(app: App, groups) -> None:
     )
     nid = await _next_id()
     async with routed(app, "notices") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message(text, group=g1, user=500)
         ctx.receive_event(bot, event)
         _post(
@@ -167,7 +135,7 @@ async def test_call_by_tag_and_by_building(app: App, groups) -> None:
     g1, g2, g3 = groups
     nid = await _next_id()
     async with routed(app, "notices") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/notice #老年 健康讲座", group=g2, user=500)
         ctx.receive_event(bot, event)
         _post(ctx, g1, "【通知】健康讲座")
@@ -175,7 +143,7 @@ async def test_call_by_tag_and_by_building(app: App, groups) -> None:
         ctx.should_call_send(event, _posted(nid, 2), result=None)
         ctx.should_finished(router())
     async with routed(app, "notices") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/通知 @5栋 电梯保养\n明天上午", group=g1, user=500)
         ctx.receive_event(bot, event)
         _post(ctx, g2, "【通知】电梯保养\n内容：明天上午")
@@ -186,10 +154,10 @@ async def test_call_by_tag_and_by_building(app: App, groups) -> None:
 async def test_group_admin_cannot_call_other_groups(app: App, groups) -> None:
     g1, _, _ = groups
     async with routed(app, "notices") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/通知 #老年 讲座", group=g1, user=43, role="admin")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, _t("notices.denied_other_groups"), result=None)
+        ctx.should_call_send(event, zh("notices.denied_other_groups"), result=None)
         ctx.should_finished(router())
 
 
@@ -198,22 +166,22 @@ async def test_cap_then_urgent_override(app: App, groups) -> None:
     for n in range(3):
         nid = await _next_id()
         async with routed(app, "notices") as ctx:
-            bot = _bot(ctx)
+            bot = v11_bot(ctx)
             event = group_message(f"/通知 活动{n}", group=g1, user=500)
             ctx.receive_event(bot, event)
             _post(ctx, g1, f"【通知】活动{n}")
             ctx.should_call_send(event, _posted(nid, 1), result=None)
             ctx.should_finished(router())
     async with routed(app, "notices") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/通知 活动3", group=g1, user=500)
         ctx.receive_event(bot, event)
-        capped = _t("notices.capped", cap=3, groups="3栋业主群")
+        capped = zh("notices.capped", cap=3, groups="3栋业主群")
         ctx.should_call_send(event, capped, result=None)
         ctx.should_finished(router())
     nid = await _next_id()
     async with routed(app, "notices") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/通知 紧急 电梯困人，勿用2号梯", group=g1, user=500)
         ctx.receive_event(bot, event)
         _post(ctx, g1, "【紧急通知】电梯困人，勿用2号梯")
@@ -230,14 +198,14 @@ async def test_reply_one_confirms_once_and_stats_count_households(
     g1, _, _ = groups
     nid = await _next_id()
     async with routed(app, "notices") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         # not a confirmation yet: nothing is open; it only makes 3-1-101 known
         early = group_message("1", group=g1, user=61, card="3-1-101 王五")
         ctx.receive_event(bot, early)  # no reply, the routing goes on
         event = group_message("/通知 确认 燃气检查", group=g1, user=500, card="物业")
         ctx.receive_event(bot, event)
-        _post(ctx, g1, Matches("【通知】燃气检查\n" + CONFIRM_LINE))
-        hint = _t("notices.confirm_hint", id=nid)
+        _post(ctx, g1, Like("【通知】燃气检查\n" + CONFIRM_LINE))
+        hint = zh("notices.confirm_hint", id=nid)
         ctx.should_call_send(event, _posted(nid, 1, hint), result=None)
         ctx.should_finished(router())
 
@@ -246,36 +214,36 @@ async def test_reply_one_confirms_once_and_stats_count_households(
             71,
             "3-2-201 张三",
             "1",
-            _t("notices.confirm.ok", who="3-2-201", title="燃气检查"),
+            zh("notices.confirm.ok", who="3-2-201", title="燃气检查"),
         ),
         (
             72,
             "3-2-201 李梅",
             "１",
-            _t("notices.confirm.ok", who="3-2-201", title="燃气检查"),
+            zh("notices.confirm.ok", who="3-2-201", title="燃气检查"),
         ),
         (
             73,
             "5-101 孙七",
             "确认",
-            _t("notices.confirm.ok", who="5-101", title="燃气检查"),
+            zh("notices.confirm.ok", who="5-101", title="燃气检查"),
         ),
         (
             74,
             "阿姨 13812345678",
             "1",
-            _t("notices.confirm.ok", who="阿姨 138****5678", title="燃气检查"),
+            zh("notices.confirm.ok", who="阿姨 138****5678", title="燃气检查"),
         ),
     ]
     for user, card, text, reply in replies:
         async with routed(app, "notices") as ctx:
-            bot = _bot(ctx)
+            bot = v11_bot(ctx)
             event = group_message(text, group=g1, user=user, card=card)
             ctx.receive_event(bot, event)
             ctx.should_call_send(event, reply, result=None)
             ctx.should_finished(router())
     async with routed(app, "notices") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         again = group_message("1", group=g1, user=71, card="3-2-201 张三")
         ctx.receive_event(bot, again)  # already confirmed: no text, a reaction
         # NapCat's set_msg_emoji_like (packages/napcat-onebot/action/msg/
@@ -291,38 +259,38 @@ async def test_reply_one_confirms_once_and_stats_count_households(
         ctx.receive_event(bot, other)
         slash = group_message("/确认", group=g1, user=72, card="3-2-201 李梅")
         ctx.receive_event(bot, slash)
-        ctx.should_call_send(slash, _t("notices.confirm.again"), result=None)
+        ctx.should_call_send(slash, zh("notices.confirm.again"), result=None)
         ctx.should_finished(router())
 
     async with routed(app, "notices") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message(f"/通知 统计 {nid}", group=g1, user=500, card="物业")
         ctx.receive_event(bot, event)
         stats = "\n".join(
             [
-                _t("notices.stats.header", id=nid, title="燃气检查"),
-                _t(
+                zh("notices.stats.header", id=nid, title="燃气检查"),
+                zh(
                     "notices.stats.total",
                     people=4,
                     households=2,
                     known=4,
                     percent="50%",
                 ),
-                _t(
+                zh(
                     "notices.stats.building",
                     building="3",
                     confirmed=1,
                     known=3,
                     percent="33%",
                 ),
-                _t(
+                zh(
                     "notices.stats.building",
                     building="5",
                     confirmed=1,
                     known=1,
                     percent="100%",
                 ),
-                _t("notices.stats.no_household", people=1),
+                zh("notices.stats.no_household", people=1),
             ]
         )
         ctx.should_call_send(event, stats, result=None)
@@ -332,10 +300,10 @@ async def test_reply_one_confirms_once_and_stats_count_households(
 async def test_confirm_command_without_open_notice(app: App, groups) -> None:
     g1, _, _ = groups
     async with routed(app, "notices") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/确认", group=g1, user=71)
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, _t("notices.confirm.none"), result=None)
+        ctx.should_call_send(event, zh("notices.confirm.none"), result=None)
         ctx.should_finished(router())
 
 
@@ -344,41 +312,41 @@ async def test_schedule_list_and_cancel(app: App, groups) -> None:
     nid = await _next_id()
     when = r"\d+月\d+日 \d\d:\d\d"
     async with routed(app, "notices") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/通知 定时 2小时 楼道清理", group=g1, user=500)
         ctx.receive_event(bot, event)
-        scheduled = Matches(
-            re.escape(_t("notices.scheduled", id=nid, when="WHEN", count=1)).replace(
+        scheduled = Like(
+            re.escape(zh("notices.scheduled", id=nid, when="WHEN", count=1)).replace(
                 "WHEN", when
             )
             + "\n"
-            + re.escape(_t("notices.cancel_hint", id=nid))
+            + re.escape(zh("notices.cancel_hint", id=nid))
         )
         ctx.should_call_send(event, scheduled, result=None)
         ctx.should_finished(router())
     async with routed(app, "notices") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/通知 列表", group=g1, user=500)
         ctx.receive_event(bot, event)
-        state = _t("notices.list.scheduled", when="WHEN", groups=1)
-        item = _t("notices.list.item", n=1, id=nid, title="楼道清理", state=state)
-        listing = re.escape(_t("notices.list.header") + "\n" + item)
-        ctx.should_call_send(event, Matches(listing.replace("WHEN", when)), result=None)
+        state = zh("notices.list.scheduled", when="WHEN", groups=1)
+        item = zh("notices.list.item", n=1, id=nid, title="楼道清理", state=state)
+        listing = re.escape(zh("notices.list.header") + "\n" + item)
+        ctx.should_call_send(event, Like(listing.replace("WHEN", when)), result=None)
         ctx.should_finished(router())
     async with routed(app, "notices") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message(f"/通知 取消 {nid}", group=g1, user=500)
         ctx.receive_event(bot, event)
-        done = _t("notices.cancelled", id=nid, title="楼道清理", reminders=0)
+        done = zh("notices.cancelled", id=nid, title="楼道清理", reminders=0)
         ctx.should_call_send(event, done, result=None)
         again = group_message(f"/notice cancel {nid}", group=g1, user=500)
         ctx.receive_event(bot, again)
         ctx.should_call_send(
-            again, _t("notices.already_cancelled", id=nid), result=None
+            again, zh("notices.already_cancelled", id=nid), result=None
         )
         empty = group_message("/通知 列表", group=g1, user=500)
         ctx.receive_event(bot, empty)
-        ctx.should_call_send(empty, _t("notices.list.empty"), result=None)
+        ctx.should_call_send(empty, zh("notices.list.empty"), result=None)
         ctx.should_finished(router())
 
 
@@ -386,7 +354,7 @@ async def test_estate_admin_calls_groups_from_a_private_chat(app: App, groups) -
     g1, _, g3 = groups
     nid = await _next_id()
     async with routed(app, "notices") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = private_message("/通知 #老年 重阳节敬老活动", user=500)
         ctx.receive_event(bot, event)
         _post(ctx, g1, "【通知】重阳节敬老活动")
@@ -394,8 +362,8 @@ async def test_estate_admin_calls_groups_from_a_private_chat(app: App, groups) -
         ctx.should_call_send(event, _posted(nid, 2), result=None)
         ctx.should_finished(router())
     async with routed(app, "notices") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = private_message("/通知 没有说发到哪里", user=500)
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, _t("notices.need_group"), result=None)
+        ctx.should_call_send(event, zh("notices.need_group"), result=None)
         ctx.should_finished(router())

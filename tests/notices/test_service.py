@@ -99,10 +99,10 @@ async def test_weekly_cap_and_its_override(estate: Estate) -> None:
     assert not await service.cap_reached(estate.g(1), later, 1, timedelta(days=7))
 
 
-async def test_cap_is_per_group_and_configurable(tmp_path) -> None:
+async def test_cap_is_per_group_and_configurable() -> None:
     from tests.notices.conftest import make_estate
 
-    estate = make_estate(tmp_path, "  weekly_cap: 1\n")
+    estate = make_estate("  weekly_cap: 1\n")
     now = datetime.now(TZ)
     assert (await _create(estate, "第一条", now)).error is None
     assert (await _create(estate, "第二条", now)).error == "notices.capped"
