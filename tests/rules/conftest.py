@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 
 import pytest
 
+from tests.helpers import linli_config, new_group
 from tests.rules.fakes import RecordingOutbox
-
-_groups = itertools.count(910000)
 
 
 @pytest.fixture
@@ -30,13 +28,11 @@ def outbox() -> Iterator[RecordingOutbox]:
 @pytest.fixture
 def group_id() -> str:
     """A group no other test uses (the database is shared by the session)."""
-    return f"qq:{next(_groups)}"
+    return new_group()
 
 
-def make_config(tmp_path, group: str, rules: str = "", extra_groups: str = ""):
+def make_config(group: str, rules: str = "", extra_groups: str = ""):
     """A LinliConfig with ``group`` (residents), a staff group and ``rules:``."""
-    from plugins.core.config import load
-
     text = (
         "core:\n  admins: ['qq:500']\n"
         f"groups:\n  '{group}':\n    name: 测试群\n"
@@ -44,6 +40,4 @@ def make_config(tmp_path, group: str, rules: str = "", extra_groups: str = ""):
         f"{extra_groups}"
         f"rules:\n{rules}"
     )
-    path = tmp_path / "linli.yaml"
-    path.write_text(text, encoding="utf-8")
-    return load(path)
+    return linli_config(text, base=None)

@@ -30,11 +30,11 @@ async def _cli(config: Path, *args: str) -> subprocess.CompletedProcess:
     return await asyncio.to_thread(_manage, config, *args)
 
 
-async def _warned_then_muted(tmp_path: Path, group: str):
+async def _warned_then_muted(group: str):
     from plugins.rules import service
     from plugins.rules.service import Offence
 
-    config = make_config(tmp_path, group)
+    config = make_config(group)
     cfg = config.section("rules", group)
     offence = Offence(
         group=group, user="qq:42", name="张三", rule="ads",
@@ -47,10 +47,10 @@ async def _warned_then_muted(tmp_path: Path, group: str):
     return config.path, warned.case, muted.case
 
 
-async def test_cases_strikes_and_a_pardon(tmp_path: Path, outbox, group_id) -> None:
+async def test_cases_strikes_and_a_pardon(outbox, group_id) -> None:
     from plugins.rules.models import Mute
 
-    config, warned, muted = await _warned_then_muted(tmp_path, group_id)
+    config, warned, muted = await _warned_then_muted(group_id)
 
     listed = await _cli(config, "cases", group_id)
     assert listed.returncode == 0, listed.stderr
@@ -83,8 +83,8 @@ async def test_cases_strikes_and_a_pardon(tmp_path: Path, outbox, group_id) -> N
     assert (again.returncode, again.stderr) == (1, f"案件 #{muted.id} 已经撤销过了。\n")
 
 
-async def test_mistakes_are_one_line(tmp_path: Path, group_id) -> None:
-    config = make_config(tmp_path, group_id).path
+async def test_mistakes_are_one_line(group_id) -> None:
+    config = make_config(group_id).path
     unknown = await _cli(config, "cases", "qq:404404")
     assert unknown.returncode == 1 and unknown.stderr.count("\n") == 1
     assert unknown.stderr.startswith("linli 不认识群 qq:404404")
@@ -96,8 +96,8 @@ async def test_mistakes_are_one_line(tmp_path: Path, group_id) -> None:
     assert usage.returncode == 2 and usage.stderr.count("\n") == 1
 
 
-async def test_english(tmp_path: Path, outbox, group_id) -> None:
-    config, _, _ = await _warned_then_muted(tmp_path, group_id)
+async def test_english(outbox, group_id) -> None:
+    config, _, _ = await _warned_then_muted(group_id)
     config.write_text(
         "core:\n  locale: en\n" + config.read_text(encoding="utf-8").split("\n", 1)[1],
         encoding="utf-8",

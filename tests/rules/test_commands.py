@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from nonebot.adapters.onebot.v11 import Adapter, Bot
 from nonebug import App
 
-from tests.events import SELF_ID, group_message, private_message
-from tests.routing import routed, router
-
-
-def _bot(ctx) -> Bot:
-    import nonebot
-
-    return ctx.create_bot(
-        base=Bot, adapter=nonebot.get_adapter(Adapter), self_id=SELF_ID
-    )
+from tests.helpers import (
+    group_message,
+    private_message,
+    routed,
+    router,
+    v11_bot,
+)
 
 
 async def _next_case_id() -> int:
@@ -28,7 +24,7 @@ async def test_rules_text(app: App, outbox) -> None:
     from plugins.core import t
 
     async with routed(app, "rules") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/群规")
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, t("zh-CN", "rules.default_text"), result=None)
@@ -54,7 +50,7 @@ async def test_admin_commands_refuse_residents(app: App, outbox) -> None:
     ]
     for text in texts:
         async with routed(app, "rules") as ctx:
-            bot = _bot(ctx)
+            bot = v11_bot(ctx)
             event = group_message(text, user=4301, role="member")
             ctx.receive_event(bot, event)
             ctx.should_call_send(event, denied, result=None)
@@ -65,7 +61,7 @@ async def test_mute_unmute_and_kick(app: App, outbox) -> None:
     from plugins.core import t
 
     async with routed(app, "rules") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         case = await _next_case_id()
         event = group_message("/禁言 [CQ:at,qq=4302] 2小时 刷屏", role="admin")
         ctx.receive_event(bot, event)
@@ -76,13 +72,13 @@ async def test_mute_unmute_and_kick(app: App, outbox) -> None:
         ctx.should_call_send(event, text, result=None)
         ctx.should_finished(router())
     async with routed(app, "rules") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/禁言 [CQ:at,qq=4302] soon", role="admin")
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, t("zh-CN", "rules.cmd.usage.mute"), result=None)
         ctx.should_finished(router())
     async with routed(app, "rules") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/unmute 4302", role="admin")
         ctx.receive_event(bot, event)
         ctx.should_call_api(
@@ -93,7 +89,7 @@ async def test_mute_unmute_and_kick(app: App, outbox) -> None:
         )
         ctx.should_finished(router())
     async with routed(app, "rules") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         case = await _next_case_id()
         event = group_message("/踢 [CQ:at,qq=4302]", role="owner")
         ctx.receive_event(bot, event)
@@ -114,7 +110,7 @@ async def test_platform_refusal_is_told_to_the_admin(app: App, outbox) -> None:
 
     refusal = ActionFailed(retcode=102, msg="not admin")
     async with routed(app, "rules") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/kick 4303", role="admin")
         ctx.receive_event(bot, event)
         ctx.should_call_api(
@@ -132,7 +128,7 @@ async def test_warn_goes_up_the_ladder_and_warns_lists(app: App, outbox) -> None
     from plugins.core import t
 
     async with routed(app, "rules") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         case = await _next_case_id()
         event = group_message("/警告 [CQ:at,qq=4304] 骂人", role="admin")
         ctx.receive_event(bot, event)
@@ -143,7 +139,7 @@ async def test_warn_goes_up_the_ladder_and_warns_lists(app: App, outbox) -> None
         ctx.should_call_send(event, notice, result=None)
         ctx.should_finished(router())
     async with routed(app, "rules") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/warn [CQ:at,qq=4304]", role="admin")
         ctx.receive_event(bot, event)
         ctx.should_call_api(
@@ -156,7 +152,7 @@ async def test_warn_goes_up_the_ladder_and_warns_lists(app: App, outbox) -> None
         ctx.should_call_send(event, notice, result=None)
         ctx.should_finished(router())
     async with routed(app, "rules") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/警告记录 [CQ:at,qq=4304]", role="admin")
         ctx.receive_event(bot, event)
         from plugins.rules.models import Case
@@ -185,7 +181,7 @@ async def test_pardon_and_reset(app: App, outbox) -> None:
     from plugins.core import t
 
     async with routed(app, "rules") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         case = await _next_case_id()
         event = group_message("/警告 4305 发广告", role="admin")
         ctx.receive_event(bot, event)
@@ -199,7 +195,7 @@ async def test_pardon_and_reset(app: App, outbox) -> None:
         )  # fmt: skip
         ctx.should_finished(router())
     async with routed(app, "rules") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message(f"/撤销 #{case}", role="admin")
         ctx.receive_event(bot, event)
         ctx.should_call_send(
@@ -217,7 +213,7 @@ async def test_pardon_and_reset(app: App, outbox) -> None:
         ctx.should_call_send(usage, t("zh-CN", "rules.cmd.usage.pardon"), result=None)
         ctx.should_finished(router())
     async with routed(app, "rules") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/清除警告 4305", role="admin")
         ctx.receive_event(bot, event)
         ctx.should_call_send(
@@ -237,7 +233,7 @@ async def test_appeal_in_private_reaches_the_staff_group(app: App, outbox) -> No
         reason="rules.reason.link", at=timezone.now(), action="warn",
     )  # fmt: skip
     async with routed(app, "rules") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = private_message(f"/申诉 {case.id} 我发的是物业的通知", user=4306)
         ctx.receive_event(bot, event)
         ctx.should_call_send(

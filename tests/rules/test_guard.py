@@ -6,21 +6,11 @@ import asyncio
 import contextlib
 from collections.abc import Iterator
 
-from nonebot.adapters.onebot.v11 import Adapter, Bot
 from nonebug import App
 
-from tests.events import SELF_ID, group_message
-from tests.routing import routed, router
+from tests.helpers import SELF_ID, group_message, routed, router, v11_bot
 from tests.rules.conftest import make_config
 from tests.rules.fakes import FakePort
-
-
-def _bot(ctx) -> Bot:
-    import nonebot
-
-    return ctx.create_bot(
-        base=Bot, adapter=nonebot.get_adapter(Adapter), self_id=SELF_ID
-    )
 
 
 def _info(
@@ -82,12 +72,10 @@ def count_queries() -> Iterator[list[str]]:
             setattr(cls, name, original)
 
 
-async def test_ordinary_messages_cost_no_database_query(
-    tmp_path, outbox, group_id
-) -> None:
+async def test_ordinary_messages_cost_no_database_query(outbox, group_id) -> None:
     from plugins.rules.guard import GUARD
 
-    config = make_config(tmp_path, group_id)
+    config = make_config(group_id)
     port = FakePort()
     with count_queries() as queries:
         for n, text in enumerate(["今天电梯又坏了吗", "+1", "水管师傅 13812345678"]):
@@ -101,14 +89,11 @@ async def test_ordinary_messages_cost_no_database_query(
     assert port.actions() == ["recall"]
 
 
-async def test_exempt_members_are_never_judged(tmp_path, outbox, group_id) -> None:
+async def test_exempt_members_are_never_judged(outbox, group_id) -> None:
     from plugins.core import Role
     from plugins.rules.guard import GUARD
 
-    config = make_config(
-        tmp_path, group_id, "  whitelist: ['qq:77']\n",
-        extra_groups="",
-    )  # fmt: skip
+    config = make_config(group_id, "  whitelist: ['qq:77']\n", extra_groups="")
     port = FakePort()
     ad = "www.haohuo.com"
     cases = [
@@ -130,11 +115,11 @@ async def test_exempt_members_are_never_judged(tmp_path, outbox, group_id) -> No
     assert port.calls == [] and outbox.sent == []
 
 
-async def test_dry_run_does_not_stop_other_handlers(tmp_path, outbox, group_id) -> None:
+async def test_dry_run_does_not_stop_other_handlers(outbox, group_id) -> None:
     from plugins.rules.guard import GUARD
     from plugins.rules.models import Case
 
-    config = make_config(tmp_path, group_id, "  ads: {dry_run: true}\n")
+    config = make_config(group_id, "  ads: {dry_run: true}\n")
     port = FakePort()
     assert not await GUARD.judge(
         _info(group_id, "www.haohuo.com"), port, config, _resident
@@ -143,26 +128,22 @@ async def test_dry_run_does_not_stop_other_handlers(tmp_path, outbox, group_id) 
     assert (await Case.get(group=group_id)).dry_run
 
 
-async def test_disabled_rules_and_disabled_detectors(
-    tmp_path, outbox, group_id
-) -> None:
+async def test_disabled_rules_and_disabled_detectors(outbox, group_id) -> None:
     from plugins.rules.guard import GUARD
 
     port = FakePort()
-    off = make_config(tmp_path, group_id, "  enabled: false\n")
+    off = make_config(group_id, "  enabled: false\n")
     assert not await GUARD.judge(_info(group_id, "傻逼"), port, off, _never)
-    no_words = make_config(tmp_path, group_id, "  words: {enabled: false}\n")
+    no_words = make_config(group_id, "  words: {enabled: false}\n")
     assert not await GUARD.judge(_info(group_id, "傻逼"), port, no_words, _never)
 
 
-async def test_raid_new_member_link_is_recalled_and_muted(
-    tmp_path, outbox, group_id
-) -> None:
+async def test_raid_new_member_link_is_recalled_and_muted(outbox, group_id) -> None:
     import time
 
     from plugins.rules.guard import GUARD
 
-    config = make_config(tmp_path, group_id)
+    config = make_config(group_id)
     port = FakePort()
     now = time.monotonic()
     for n in range(11):
@@ -177,16 +158,16 @@ async def test_raid_new_member_link_is_recalled_and_muted(
     )
 
 
-async def test_compiled_lists_are_cached_and_rebuilt_on_change(tmp_path) -> None:
+async def test_compiled_lists_are_cached_and_rebuilt_on_change() -> None:
     from plugins.rules.guard import Guard
 
     guard = Guard()
-    a = make_config(tmp_path, "qq:1")
+    a = make_config("qq:1")
     engine = guard.engine(a.section("rules"))
     assert guard.engine(a.section("rules")) is engine
     # groups with the same lists share one automaton
     assert guard.engine(a.section("rules", "qq:1")).words is engine.words
-    b = make_config(tmp_path, "qq:1", "  words: {words: ['新词']}\n")
+    b = make_config("qq:1", "  words: {words: ['新词']}\n")
     guard.forget(b)
     fresh = guard.engine(b.section("rules"))
     assert fresh.words is not engine.words
@@ -197,7 +178,7 @@ async def test_guard_through_nonebot_recalls_and_blocks(app: App, outbox) -> Non
     from plugins.rules.models import Case
 
     async with routed(app) as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("加我 www点haohuo点com", user=4201, message_id=3141001)
         ctx.receive_event(bot, event)
         ctx.should_call_api("delete_msg", {"message_id": 3141001}, result=None)
@@ -211,7 +192,7 @@ async def test_guard_through_nonebot_recalls_and_blocks(app: App, outbox) -> Non
 
 async def test_admin_link_through_nonebot_is_untouched(app: App, outbox) -> None:
     async with routed(app, "rules") as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("www.haohuo.com", user=4202, role="admin")
         ctx.receive_event(bot, event)
     assert outbox.sent == []

@@ -34,11 +34,11 @@ def test_answer_and_roster() -> None:
     assert not on_roster("随便", [], p)
 
 
-async def test_join_requests_are_decided_and_logged(tmp_path, outbox, group_id) -> None:
+async def test_join_requests_are_decided_and_logged(outbox, group_id) -> None:
     from plugins.core.models import AuditEntry
     from plugins.rules import joins, service
 
-    config = make_config(tmp_path, group_id)
+    config = make_config(group_id)
     cfg = config.section("rules", group_id)
     port = FakePort()
     ok = await joins.join_request(
@@ -73,11 +73,10 @@ async def test_join_requests_are_decided_and_logged(tmp_path, outbox, group_id) 
     ]  # fmt: skip
 
 
-async def test_roster_only(tmp_path, outbox, group_id) -> None:
+async def test_roster_only(outbox, group_id) -> None:
     from plugins.rules import joins
 
     config = make_config(
-        tmp_path,
         group_id,
         "  join: {approve_by_pattern: false, roster: ['3-2-201', '王师傅']}\n",
     )
@@ -94,13 +93,11 @@ async def test_roster_only(tmp_path, outbox, group_id) -> None:
     )
 
 
-async def test_platform_refusing_the_answer_leaves_it_pending(
-    tmp_path, outbox, group_id
-) -> None:
+async def test_platform_refusing_the_answer_leaves_it_pending(outbox, group_id) -> None:
     from adapters import PlatformError
     from plugins.rules import joins
 
-    config = make_config(tmp_path, group_id)
+    config = make_config(group_id)
     port = FakePort(fail={"answer_join": PlatformError("set_group_add_request", "x")})
     decision = await joins.join_request(
         _request(group_id, "qq:64", "答案：3-2-201"),
@@ -110,12 +107,12 @@ async def test_platform_refusing_the_answer_leaves_it_pending(
 
 
 async def test_new_member_is_welcomed_and_nickname_check_scheduled(
-    tmp_path, outbox, group_id
+    outbox, group_id
 ) -> None:
     from plugins.core.models import Job
     from plugins.rules import joins
 
-    config = make_config(tmp_path, group_id)
+    config = make_config(group_id)
     port = FakePort()
     await joins.member_joined(
         _change(group_id, "qq:71"), port, config.section("rules", group_id), config
@@ -135,14 +132,12 @@ async def test_new_member_is_welcomed_and_nickname_check_scheduled(
     assert outbox.sent == []
 
 
-async def test_rejoining_member_is_muted_for_the_rest(
-    tmp_path, outbox, group_id
-) -> None:
+async def test_rejoining_member_is_muted_for_the_rest(outbox, group_id) -> None:
     from tortoise import timezone
 
     from plugins.rules import joins, service
 
-    config = make_config(tmp_path, group_id)
+    config = make_config(group_id)
     port = FakePort()
     now = timezone.now()
     await service.mute(
@@ -160,12 +155,10 @@ async def test_rejoining_member_is_muted_for_the_rest(
     assert [a for a in port.actions() if a == "mute"] == []
 
 
-async def test_blacklisted_member_joining_is_removed(
-    tmp_path, outbox, group_id
-) -> None:
+async def test_blacklisted_member_joining_is_removed(outbox, group_id) -> None:
     from plugins.rules import joins, service
 
-    config = make_config(tmp_path, group_id, "  blacklist: {enabled: true}\n")
+    config = make_config(group_id, "  blacklist: {enabled: true}\n")
     await service.Blacklisted.create(user="qq:73")
     port = FakePort()
     await joins.member_joined(
@@ -175,12 +168,10 @@ async def test_blacklisted_member_joining_is_removed(
     assert outbox.sent == []  # no welcome
 
 
-async def test_raid_is_announced_once_and_silences_welcomes(
-    tmp_path, outbox, group_id
-) -> None:
+async def test_raid_is_announced_once_and_silences_welcomes(outbox, group_id) -> None:
     from plugins.rules import joins
 
-    config = make_config(tmp_path, group_id, "  raid: {joins: 3, seconds: 60}\n")
+    config = make_config(group_id, "  raid: {joins: 3, seconds: 60}\n")
     cfg = config.section("rules", group_id)
     port = FakePort()
     for n in range(6):
@@ -190,7 +181,7 @@ async def test_raid_is_announced_once_and_silences_welcomes(
     assert len(outbox.to(group_id)) == 3  # welcomes before the raid only
 
 
-async def test_nickname_check(tmp_path, outbox, group_id) -> None:
+async def test_nickname_check(outbox, group_id) -> None:
     from adapters import MemberInfo
     from plugins.rules import joins
 
@@ -200,7 +191,7 @@ async def test_nickname_check(tmp_path, outbox, group_id) -> None:
     )
     port.members[(group_id, "qq:92")] = MemberInfo("qq:92", "小明", "", "member")
     port.members[(group_id, "qq:93")] = MemberInfo("qq:93", "群主", "", "owner")
-    config = make_config(tmp_path, group_id)
+    config = make_config(group_id)
     cfg = config.section("rules", group_id)
     check = joins.check_nickname
     assert await check(port, group_id, "qq:91", cfg, config) == "ok"
@@ -208,21 +199,20 @@ async def test_nickname_check(tmp_path, outbox, group_id) -> None:
     assert await check(port, group_id, "qq:92", cfg, config) == "remind"
     (_, where, text, mention) = outbox.sent[-1]
     assert (where, mention) == (group_id, "qq:92") and "3-2-201 张三" in text
-    kick = make_config(tmp_path, group_id, "  nickname: {action: kick}\n")
+    kick = make_config(group_id, "  nickname: {action: kick}\n")
     assert await check(
         port, group_id, "qq:92", kick.section("rules", group_id), kick
     ) == ("kick")
     assert port.calls[-1] == ("kick", (group_id, "qq:92", False))
-    strike = make_config(tmp_path, group_id, "  nickname: {action: strike}\n")
+    strike = make_config(group_id, "  nickname: {action: strike}\n")
     cfg_strike = strike.section("rules", group_id)
     assert await check(port, group_id, "qq:92", cfg_strike, strike) == "warn"
 
 
-async def test_custom_welcome_text(tmp_path, outbox, group_id) -> None:
+async def test_custom_welcome_text(outbox, group_id) -> None:
     from plugins.rules import joins
 
     config = make_config(
-        tmp_path,
         group_id,
         "  join: {welcome_text: '欢迎来到{group}，昵称如 {example}'}\n",
     )

@@ -42,15 +42,13 @@ def _offence(group: str, **kw):
     return Offence(**values)
 
 
-async def test_warn_then_mute_then_kick_with_evidence(
-    tmp_path, outbox, group_id
-) -> None:
+async def test_warn_then_mute_then_kick_with_evidence(outbox, group_id) -> None:
     from tortoise import timezone
 
     from plugins.rules import service
     from plugins.rules.models import Case, Mute, Strike
 
-    config = make_config(tmp_path, group_id)
+    config = make_config(group_id)
     cfg = config.section("rules", group_id)
     port = FakePort()
     now = timezone.now()
@@ -85,12 +83,12 @@ async def test_warn_then_mute_then_kick_with_evidence(
     assert "haohuo.com" in staff[0]
 
 
-async def test_strikes_expire_after_the_window(tmp_path, outbox, group_id) -> None:
+async def test_strikes_expire_after_the_window(outbox, group_id) -> None:
     from tortoise import timezone
 
     from plugins.rules import service
 
-    config = make_config(tmp_path, group_id, "  ladder: {window: 1h}\n")
+    config = make_config(group_id, "  ladder: {window: 1h}\n")
     cfg = config.section("rules", group_id)
     port = FakePort()
     start = timezone.now()
@@ -115,10 +113,10 @@ async def test_strikes_expire_after_the_window(tmp_path, outbox, group_id) -> No
     )
 
 
-async def test_several_strikes_can_kick_at_once(tmp_path, outbox, group_id) -> None:
+async def test_several_strikes_can_kick_at_once(outbox, group_id) -> None:
     from plugins.rules import service
 
-    config = make_config(tmp_path, group_id)
+    config = make_config(group_id)
     port = FakePort()
     outcome = await service.enforce(
         _offence(group_id, rule="fraud", reason="rules.reason.fraud", strikes=3),
@@ -129,10 +127,10 @@ async def test_several_strikes_can_kick_at_once(tmp_path, outbox, group_id) -> N
     assert outcome.mention is None and "移出" in (outcome.notice or "")
 
 
-async def test_a_fixed_action_overrides_the_ladder(tmp_path, outbox, group_id) -> None:
+async def test_a_fixed_action_overrides_the_ladder(outbox, group_id) -> None:
     from plugins.rules import service
 
-    config = make_config(tmp_path, group_id)
+    config = make_config(group_id)
     port = FakePort()
     outcome = await service.enforce(
         _offence(group_id, action="mute 1h"),
@@ -142,11 +140,11 @@ async def test_a_fixed_action_overrides_the_ladder(tmp_path, outbox, group_id) -
     assert port.calls[-1] == ("mute", (group_id, "qq:42", 3600))
 
 
-async def test_dry_run_records_without_acting(tmp_path, outbox, group_id) -> None:
+async def test_dry_run_records_without_acting(outbox, group_id) -> None:
     from plugins.rules import service
     from plugins.rules.models import Case, Strike
 
-    config = make_config(tmp_path, group_id)
+    config = make_config(group_id)
     port = FakePort()
     outcome = await service.enforce(
         _offence(group_id, dry_run=True),
@@ -159,13 +157,11 @@ async def test_dry_run_records_without_acting(tmp_path, outbox, group_id) -> Non
     assert await Strike.filter(group=group_id).count() == 0
 
 
-async def test_no_mute_on_the_platform_notifies_admins(
-    tmp_path, outbox, group_id
-) -> None:
+async def test_no_mute_on_the_platform_notifies_admins(outbox, group_id) -> None:
     from adapters import Capability
     from plugins.rules import service
 
-    config = make_config(tmp_path, group_id)
+    config = make_config(group_id)
     cfg = config.section("rules", group_id)
     wechat = FakePort(
         capabilities=frozenset(Capability) - {Capability.MUTE, Capability.RECALL}
@@ -182,13 +178,11 @@ async def test_no_mute_on_the_platform_notifies_admins(
     assert "消息未能撤回" in staff  # so an admin deletes it by hand
 
 
-async def test_fallback_next_kicks_instead_of_muting(
-    tmp_path, outbox, group_id
-) -> None:
+async def test_fallback_next_kicks_instead_of_muting(outbox, group_id) -> None:
     from adapters import Capability
     from plugins.rules import service
 
-    config = make_config(tmp_path, group_id, "  ladder: {fallback: next}\n")
+    config = make_config(group_id, "  ladder: {fallback: next}\n")
     cfg = config.section("rules", group_id)
     wechat = FakePort(capabilities=frozenset(Capability) - {Capability.MUTE})
     await service.enforce(_offence(group_id), port=wechat, cfg=cfg, config=config)
@@ -199,14 +193,12 @@ async def test_fallback_next_kicks_instead_of_muting(
     assert wechat.actions() == ["recall", "recall", "kick"]
 
 
-async def test_platform_refusal_is_reported_not_raised(
-    tmp_path, outbox, group_id
-) -> None:
+async def test_platform_refusal_is_reported_not_raised(outbox, group_id) -> None:
     from adapters import PlatformError
     from plugins.rules import service
     from plugins.rules.models import Case
 
-    config = make_config(tmp_path, group_id, "  ladder: {fallback: next}\n")
+    config = make_config(group_id, "  ladder: {fallback: next}\n")
     cfg = config.section("rules", group_id)
     not_admin = PlatformError("set_group_ban", "bot is not an admin")
     port = FakePort(
@@ -223,10 +215,10 @@ async def test_platform_refusal_is_reported_not_raised(
     assert not case.recalled and "bot is not an admin" in case.problems
 
 
-async def test_raid_new_member_first_strike_mutes(tmp_path, outbox, group_id) -> None:
+async def test_raid_new_member_first_strike_mutes(outbox, group_id) -> None:
     from plugins.rules import service
 
-    config = make_config(tmp_path, group_id)
+    config = make_config(group_id)
     port = FakePort()
     outcome = await service.enforce(
         _offence(group_id, raid_new_member=True),

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
-from nonebot.adapters.onebot.v11 import Adapter, Bot
 from nonebug import App
 
-from tests.events import SELF_ID
+from tests.helpers import run_job, v11_bot
 
 
 class FakeQueue:
@@ -58,22 +57,17 @@ async def test_private_reminder_falls_back_to_the_group(monkeypatch) -> None:
 
 
 async def test_nickname_job_asks_the_platform(app: App, outbox) -> None:
-    import nonebot
-
     from plugins.core import remember
-    from plugins.rules import _nickname
 
     async with app.test_api() as ctx:
-        bot = ctx.create_bot(
-            base=Bot, adapter=nonebot.get_adapter(Adapter), self_id=SELF_ID
-        )
+        bot = v11_bot(ctx)
         remember("qq:1000", bot)
         ctx.should_call_api(
             "get_group_member_info",
             {"group_id": 1000, "user_id": 4401, "no_cache": False},
             result={"nickname": "小王", "card": "", "role": "member"},
         )
-        await _nickname({"group": "qq:1000", "user": "qq:4401"})
+        await run_job("rules.nickname", {"group": "qq:1000", "user": "qq:4401"})
     ((kind, where, text, mention),) = outbox.sent
     assert (kind, where, mention) == ("group", "qq:1000", "qq:4401")
     assert "3-2-201 张三" in text

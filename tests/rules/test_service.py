@@ -19,12 +19,10 @@ def _offence(group: str, **kw):
     return Offence(**values)
 
 
-async def test_pardon_removes_strikes_and_lifts_the_mute(
-    tmp_path, outbox, group_id
-) -> None:
+async def test_pardon_removes_strikes_and_lifts_the_mute(outbox, group_id) -> None:
     from plugins.rules import service
 
-    config = make_config(tmp_path, group_id)
+    config = make_config(group_id)
     cfg = config.section("rules", group_id)
     port = FakePort()
     await service.enforce(_offence(group_id), port=port, cfg=cfg, config=config)
@@ -47,16 +45,13 @@ async def test_pardon_removes_strikes_and_lifts_the_mute(
     assert await remute(change, port, config) == 0
 
 
-async def test_kick_for_ads_blacklists_across_the_estate(
-    tmp_path, outbox, group_id
-) -> None:
+async def test_kick_for_ads_blacklists_across_the_estate(outbox, group_id) -> None:
     from adapters import PlatformError
     from plugins.rules import service
     from plugins.rules.models import Blacklisted
 
     other = group_id.replace("qq:", "qq:7")
     config = make_config(
-        tmp_path,
         group_id,
         "  blacklist: {enabled: true}\n",
         extra_groups=(
@@ -81,10 +76,10 @@ async def test_kick_for_ads_blacklists_across_the_estate(
     assert not await Blacklisted.exists(user="qq:4242")
 
 
-async def test_words_kick_does_not_blacklist(tmp_path, outbox, group_id) -> None:
+async def test_words_kick_does_not_blacklist(outbox, group_id) -> None:
     from plugins.rules import service
 
-    config = make_config(tmp_path, group_id, "  blacklist: {enabled: true}\n")
+    config = make_config(group_id, "  blacklist: {enabled: true}\n")
     port = FakePort()
     await service.enforce(
         _offence(group_id, user="qq:4343", rule="words", strikes=3),
@@ -95,12 +90,12 @@ async def test_words_kick_does_not_blacklist(tmp_path, outbox, group_id) -> None
 
 
 async def test_personal_data_is_recalled_and_reminded_privately(
-    tmp_path, outbox, group_id
+    outbox, group_id
 ) -> None:
     from plugins.rules import service
     from plugins.rules.models import Case, Strike
 
-    config = make_config(tmp_path, group_id)
+    config = make_config(group_id)
     port = FakePort()
     text = "我的身份证 11010519491231002X 帮我看看"
     outcome = await service.enforce(
@@ -122,7 +117,7 @@ async def test_personal_data_is_recalled_and_reminded_privately(
     assert await Strike.filter(group=group_id).count() == 0
 
 
-async def test_admin_actions_are_recorded(tmp_path, outbox, group_id) -> None:
+async def test_admin_actions_are_recorded(outbox, group_id) -> None:
     from adapters import Capability
     from plugins.core.models import AuditEntry
     from plugins.rules import service
@@ -149,10 +144,10 @@ async def test_admin_actions_are_recorded(tmp_path, outbox, group_id) -> None:
     assert (refused.ok, refused.error) == (False, "not_supported")
 
 
-async def test_warnings_listing_reset_and_appeal(tmp_path, outbox, group_id) -> None:
+async def test_warnings_listing_reset_and_appeal(outbox, group_id) -> None:
     from plugins.rules import service
 
-    config = make_config(tmp_path, group_id)
+    config = make_config(group_id)
     cfg = config.section("rules", group_id)
     port = FakePort()
     first = await service.enforce(_offence(group_id), port=port, cfg=cfg, config=config)
