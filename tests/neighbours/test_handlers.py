@@ -204,3 +204,13 @@ async def test_off_in_a_group(app: App, override_config) -> None:
     group = new_group_id()
     override_config(groups={f"qq:{group}": {"neighbours": {"enabled": False}}})
     assert not await handled(app, group_message("/互助", group=group), "neighbours")
+
+
+async def test_help_names_the_feature(app: App) -> None:
+    from tests.helpers import zh
+
+    async with routed(app, "core", "neighbours") as ctx:
+        event = group_message("/帮助 互助", group=new_group_id())
+        ctx.receive_event(v11_bot(ctx), event)
+        ctx.should_call_send(event, zh("neighbours.help.usage"), result=None)
+        ctx.should_finished(router())

@@ -271,3 +271,28 @@ async def test_no_digest_where_it_is_off(queue: PrivateQueue) -> None:
     assert await service.plan_digest(group) is None
     await run_job("neighbours.digest", {"group": group})
     assert queue.sent == []
+
+
+def test_unknown_keys_are_refused_also_in_the_digest() -> None:
+    from pydantic import ValidationError
+
+    from tests.helpers import section_config
+
+    with pytest.raises(ValidationError, match="wekday"):
+        section_config("neighbours", digest={"enabled": True, "wekday": 3})
+    with pytest.raises(ValidationError, match="time"):
+        section_config("neighbours", digest={"time": "25:00"})
+    with pytest.raises(ValidationError):
+        section_config("neighbours", expire_after_by_kind={"sell": "3d"})
+
+
+def test_a_group_override_of_the_digest_keeps_the_other_keys(override_config) -> None:
+    from plugins.neighbours import service
+
+    group = new_group()
+    override_config(
+        neighbours={"digest": {"weekday": 3}},
+        groups={group: {"neighbours": {"digest": {"enabled": True}}}},
+    )
+    digest = service.section_of(group).digest
+    assert (digest.enabled, digest.weekday, digest.time) == (True, 3, "09:00")
