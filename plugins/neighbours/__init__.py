@@ -8,7 +8,7 @@ expire by the durable scheduler (service.py); a weekly digest is optional.
 
 from __future__ import annotations
 
-from nonebot import require
+from nonebot import get_driver, logger, require
 from nonebot.adapters import Message
 from nonebot.plugin import PluginMetadata
 
@@ -38,6 +38,17 @@ __plugin_meta__ = PluginMetadata(
     supported_adapters={"~onebot.v11", "~onebot.v12"},
     extra={"linli": {"section": "neighbours", "help": "neighbours.help"}},
 )
+
+
+@get_driver().on_startup
+async def _plan_digests() -> None:
+    """After core's start-up (the database is open): digests turned on while
+    the bot was stopped start without waiting for the next item."""
+    try:
+        await service.plan_digests()
+    except Exception:  # a digest must not keep linli from starting
+        logger.exception("neighbours: could not plan the weekly digests")
+
 
 # the first word after /互助 (/neighbours): what to do
 ACTIONS = {

@@ -28,6 +28,7 @@ from plugins.core import (
     store,
     t,
 )
+from plugins.core.models import Job
 
 from .config import DigestConfig, NeighboursConfig
 from .models import KINDS, Item
@@ -239,13 +240,32 @@ def next_digest(digest: DigestConfig, tz: str, now: datetime | None = None) -> d
 
 
 async def plan_digest(group: str, now: datetime | None = None) -> datetime | None:
-    """Schedule the group's next digest if it is on there; when it is due."""
+    """Schedule the group's next digest if it is on there; when it is due.
+
+    A pending digest already due (the bot was down) is left to run; one at
+    another time (the admin changed ``weekday``) is moved."""
     section = section_of(group)
     if not (section.enabled and section.digest.enabled):
         return None
+    now = now or _now()
+    pending = await Job.get_or_none(key=digest_key(group), status="pending")
+    if pending is not None and pending.due_at <= now:
+        return pending.due_at
     due = next_digest(section.digest, store.current.core.timezone, now)
-    await schedule(DIGEST, due, {"group": group}, key=digest_key(group))
+    if pending is None or pending.due_at != due:
+        await schedule(DIGEST, due, {"group": group}, key=digest_key(group))
     return due
+
+
+async def plan_digests() -> int:
+    """At start: plan the digest of every group with open items where it is
+    on (turned on while the bot was stopped); how many are planned."""
+    groups = await Item.filter(status="open").distinct().values_list("group", flat=True)
+    planned = 0
+    for group in sorted(set(groups)):
+        if await plan_digest(group) is not None:
+            planned += 1
+    return planned
 
 
 @job_handler(DIGEST)

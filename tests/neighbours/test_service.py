@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -296,3 +297,46 @@ def test_a_group_override_of_the_digest_keeps_the_other_keys(override_config) ->
     )
     digest = service.section_of(group).digest
     assert (digest.enabled, digest.weekday, digest.time) == (True, 3, "09:00")
+
+
+@pytest.mark.usefixtures("app_scheduler_paused")
+async def test_planning_keeps_a_due_digest_and_moves_a_changed_one(
+    override_config,
+) -> None:
+    from plugins.core import store
+    from plugins.core.models import Job
+    from plugins.neighbours import service
+
+    group = new_group()
+    override_config(groups={group: {"neighbours": {"digest": {"enabled": True}}}})
+    await service.post(group, "qq:1", "甲", "ask", "婴儿车", expire_after=DAY)
+    first = await service.plan_digest(group)
+    assert (await _job(service.digest_key(group))).due_at == first
+    assert await service.plan_digest(group) == first  # the same: left alone
+
+    # the admin moves it to Monday: the pending one moves
+    override_config(groups={group: {"neighbours": {"digest": {"weekday": 1}}}})
+    monday = await service.plan_digest(group)
+    zone = ZoneInfo(store.current.core.timezone)
+    assert monday != first and monday.astimezone(zone).isoweekday() == 1
+    assert (await _job(service.digest_key(group))).due_at == monday
+
+    # one that fell due while the bot was down is left to run now
+    past = datetime.now(UTC) - timedelta(hours=1)
+    await Job.filter(key=service.digest_key(group)).update(due_at=past)
+    assert await service.plan_digest(group) == past
+
+
+@pytest.mark.usefixtures("app_scheduler_paused")
+async def test_at_start_every_group_with_open_items_gets_its_digest(
+    override_config,
+) -> None:
+    from plugins.neighbours import service
+
+    on, off = new_group(), new_group()
+    override_config(groups={on: {"neighbours": {"digest": {"enabled": True}}}})
+    for group in (on, off):
+        await service.post(group, "qq:1", "甲", "ask", "x", expire_after=DAY)
+    await service.plan_digests()
+    assert await _job(service.digest_key(on)) is not None
+    assert await _job(service.digest_key(off)) is None
