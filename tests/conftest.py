@@ -97,4 +97,7 @@ async def _no_jobs_left_behind():
     yield
     from plugins.core.models import Job
 
-    await Job.filter(status__in=["pending", "running"]).update(status="cancelled")
+    await Job.filter(status__in=["pending", "running"]).update(
+        status="cancelled",
+        key=None,  # as core's cancel() leaves them
+    )

@@ -1,11 +1,9 @@
-"""Shared pieces of the notices tests: a config with an estate of groups, a fake
-sender, and clean-up of the jobs a test scheduled (core's scheduler runs during
-tests and must not fire them later)."""
+"""Shared pieces of the notices tests: a config with an estate of groups and a
+fake sender (tests/conftest.py cancels the jobs a test leaves behind)."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -93,16 +91,6 @@ class FakeSend:
 @pytest.fixture
 def send() -> FakeSend:
     return FakeSend()
-
-
-@pytest.fixture(autouse=True)
-async def _no_leftover_jobs() -> AsyncIterator[None]:
-    yield
-    from plugins.core.models import Job
-
-    await Job.filter(
-        kind__in=["notices.publish", "notices.remind"], status="pending"
-    ).update(status="cancelled", key=None)
 
 
 def local(*args: int) -> datetime:
