@@ -26,6 +26,8 @@ Handler tests (bots.py, events.py, routing.py)
   ``ctx.receive_event(bot, group_message("/投票 结果", group=1000, role="admin"))``
 - routed / router — nonebug on core's router, only the named plugins routed:
   ``async with routed(app, "vote") as ctx: …; ctx.should_finished(router())``
+- expect_reply — one message, exactly one reply, and done:
+  ``await expect_reply(app, "vote", group_message("/投票 结果"), "【投票结果】…")``
 - handled — whether a plugin takes an event: ``assert await handled(app, e, "vote")``
 
 Jobs (jobs.py)
@@ -88,7 +90,7 @@ from tests.helpers.events import (
 from tests.helpers.fake_telegram import FakeTelegram
 from tests.helpers.fakes import Capture, FakeQueue, Like, new_group, new_group_id, zh
 from tests.helpers.jobs import app_scheduler_paused, job_handler_of, run_job
-from tests.helpers.routing import handled, routed, router
+from tests.helpers.routing import expect_reply, handled, routed, router
 
 __all__ = [
     "E2E_CONFIG",
@@ -107,6 +109,7 @@ __all__ = [
     "app_scheduler_paused",
     "config_overrides",
     "config_text",
+    "expect_reply",
     "group_message",
     "handled",
     "job_handler_of",

@@ -4,6 +4,8 @@ async with routed(app, "rules") as ctx:
     ctx.receive_event(bot, event)
     ctx.should_call_send(event, text, result=None)
     ctx.should_finished(router())
+
+await expect_reply(app, "rules", event, text)  # the same, in one line
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from contextlib import asynccontextmanager
 
 from nonebug import App
 
-from tests.helpers.bots import v11_bot
+from tests.helpers.bots import v11_bot, v12_bot
 
 
 def router():
@@ -44,3 +46,16 @@ async def handled(app: App, event, plugin: str) -> bool:
         context = await get_context(v11_bot(ctx), event)
         with ROUTER.only(plugin):
             return await ROUTER.route(context, {})
+
+
+async def expect_reply(app: App, plugin: str, event, reply) -> None:
+    """``event`` routed to ``plugin`` alone (by a v11 or v12 bot, as the event
+    is) gets exactly one reply, ``reply`` (a text, a Capture or a Like), and
+    the router is done."""
+    from nonebot.adapters.onebot import v12
+
+    async with routed(app, plugin) as ctx:
+        bot = v12_bot(ctx) if isinstance(event, v12.Event) else v11_bot(ctx)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, reply, result=None)
+        ctx.should_finished(router())

@@ -10,6 +10,7 @@ from tests.helpers import (
     Capture,
     FakeQueue,
     Like,
+    expect_reply,
     group_message,
     linli_config,
     new_group,
@@ -113,3 +114,10 @@ async def test_bots_of_both_onebot_versions(app: App) -> None:
         ctx.receive_event(v12_bot(ctx), event)
         ctx.should_call_send(event, Capture(), result=None)
         ctx.should_finished(router())
+
+
+async def test_expect_reply_on_either_platform(app: App) -> None:
+    usage = Capture()
+    await expect_reply(app, "vote", group_message("/投票", group=new_group_id()), usage)
+    room = f"{new_group_id()}@chatroom"
+    await expect_reply(app, "vote", v12_group_message("/投票", group=room), usage.text)
