@@ -117,7 +117,7 @@ def test_a_newcomer_tries_linli_in_the_terminal(terminal: Terminal, tmp_path) ->
     # the database): it waits for the database and is answered
     terminal.wait_for("Send Message")
     terminal.type("/接龙 周日包饺子")
-    terminal.wait_for("【接龙】周日包饺子")
+    terminal.wait_for("【接龙】周日包饺子", timeout=120)  # start-up, migrations first
 
     # the welcome says who you are, where the data goes and how to quit
     terminal.wait_for("你是本群的管理员")
