@@ -5,17 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from nonebot.adapters.onebot.v11 import Adapter, Bot
 from nonebug import App
 
-from tests.events import SELF_ID, group_message
-
-
-def _bot(ctx) -> Bot:
-    import nonebot
-
-    adapter = nonebot.get_adapter(Adapter)
-    return ctx.create_bot(base=Bot, adapter=adapter, self_id=SELF_ID)
+from tests.helpers import group_message, v11_bot
 
 
 def _features() -> list[tuple[str, str]]:
@@ -51,14 +43,14 @@ def _help_text(locale: str, role: str = "resident") -> str:
 
 async def test_help_lists_core_commands_in_group_language(app: App) -> None:
     async with app.test_matcher() as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/帮助")
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _help_text("zh-CN"), result=None)
         ctx.should_finished()
 
     async with app.test_matcher() as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("／help", group=3000)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _help_text("en"), result=None)
@@ -77,14 +69,14 @@ def test_a_residents_help_is_short_and_has_no_staff_commands() -> None:
 
 async def test_help_shows_what_this_member_may_manage(app: App) -> None:
     async with app.test_matcher() as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         admin = group_message("/帮助", role="admin")  # the group's QQ admin
         ctx.receive_event(bot, admin)
         ctx.should_call_send(admin, _help_text("zh-CN", "admin"), result=None)
         ctx.should_finished()
 
     async with app.test_matcher() as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         staff = group_message("/帮助", group=2000, user=8)  # the staff group
         ctx.receive_event(bot, staff)
         ctx.should_call_send(staff, _help_text("zh-CN", "staff"), result=None)
@@ -104,14 +96,14 @@ async def test_help_on_one_feature_by_its_name_or_a_command(app: App) -> None:
     for text, group, feature in asked:
         locale = "en" if group == 3000 else "zh-CN"
         async with app.test_matcher() as ctx:
-            bot = _bot(ctx)
+            bot = v11_bot(ctx)
             event = group_message(text, group=group)
             ctx.receive_event(bot, event)
             ctx.should_call_send(event, t(locale, f"{feature}.help.usage"), result=None)
             ctx.should_finished()
 
     async with app.test_matcher() as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/帮助 打麻将")
         ctx.receive_event(bot, event)
         names = "、".join(t("zh-CN", f"{name}.help.name") for name, _ in _features())
@@ -122,7 +114,7 @@ async def test_help_on_one_feature_by_its_name_or_a_command(app: App) -> None:
 
 async def test_replayed_message_is_handled_once(app: App) -> None:
     async with app.test_matcher() as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         first = group_message("/help", message_id=777001)
         ctx.receive_event(bot, first)
         ctx.should_call_send(first, _help_text("zh-CN"), result=None)
@@ -139,14 +131,14 @@ async def test_reload_refused_to_resident_and_to_admin_of_resident_group(
     from plugins.core import t
 
     async with app.test_matcher() as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/重载", role="member")
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, t("zh-CN", "core.reload.denied"), result=None)
         ctx.should_finished()
 
     async with app.test_matcher() as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/重载", role="admin", group=1000)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, t("zh-CN", "core.reload.denied"), result=None)
@@ -175,7 +167,7 @@ async def test_reload_by_staff_group_admin_keeps_last_good_config(
             if "poll_seconds" in text
         )
         async with app.test_matcher() as ctx:
-            bot = _bot(ctx)
+            bot = v11_bot(ctx)
             event = group_message("/reload", group=2000, role="admin", user=7)
             ctx.receive_event(bot, event)
             error = (
@@ -195,7 +187,7 @@ async def test_reload_by_staff_group_admin_keeps_last_good_config(
             encoding="utf-8",
         )
         async with app.test_matcher() as ctx:
-            bot = _bot(ctx)
+            bot = v11_bot(ctx)
             event = group_message("/reload", group=2000, role="admin", user=7)
             ctx.receive_event(bot, event)
             ctx.should_call_send(
@@ -217,7 +209,7 @@ async def test_a_database_hiccup_in_the_bookkeeping_still_answers(
 
     monkeypatch.setattr(members, "seen", broken)
     async with app.test_matcher() as ctx:
-        bot = _bot(ctx)
+        bot = v11_bot(ctx)
         event = group_message("/help", message_id=778001)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _help_text("zh-CN"), result=None)
