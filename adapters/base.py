@@ -60,6 +60,11 @@ class BasePort:
     async def react(self, group: str, message_id: str) -> None:
         raise NotSupported(Capability.REACT, self.platform)
 
+    async def display_name(self, group: str, user: str, fallback: str) -> str:
+        """The name of ``user`` in ``group`` where the message event carries
+        none (WeChat over OneBot v12); ``fallback``, the event's, elsewhere."""
+        return fallback
+
     async def _call(self, action: str, call: Callable[[], Awaitable[T]]) -> T:
         try:
             return await call()

@@ -6,9 +6,14 @@ the implementation is known (``bot.impl`` / ``bot.platform``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from pathlib import Path
 from typing import Any
 
+from nonebot import logger
 from nonebot.adapters.onebot.v12 import (
     Bot,
     Event,
@@ -28,6 +33,7 @@ from .port import (
     MemberInfo,
     Mention,
     NotSupported,
+    PlatformError,
     Segment,
     SegmentKind,
     mentioned,
@@ -57,6 +63,23 @@ VENDOR: dict[tuple[str, str], dict[Capability, tuple[str, Params]]] = {
         ),
     },
 }
+# Standard actions an implementation is known to handle beyond _STANDARD:
+# ComWeChatBotClient takes upload_file (url, path or data) and sends the file
+# with a ``file`` segment of the file_id it answers.
+EXTRA: dict[tuple[str, str], frozenset[Capability]] = {
+    ("wechat", "ComWechat"): frozenset({Capability.UPLOAD_FILE}),
+}
+# Where a member's name in a group (WeChat's 群昵称, which holds the household,
+# e.g. "3-2-201 张三") comes from: ComWeChat's message events carry no name and
+# its get_group_member_info has only the global nickname (user_name, with
+# user_displayname always ""); wx.get_groupmember_nickname(group_id, user_id)
+# answers the 群昵称 as data (some versions: ok with data null).
+GROUP_NAME_ACTION: dict[tuple[str, str], str] = {
+    ("wechat", "ComWechat"): "wx.get_groupmember_nickname",
+}
+# Implementations that refuse a ``reply`` segment (ComWeChat answers failed,
+# "不支持的消息段:reply"): they get plain text.
+NO_REPLY: frozenset[tuple[str, str]] = frozenset({("wechat", "ComWechat")})
 # What a platform cannot do whatever the implementation: WeChat does not let a
 # bot take back other members' messages.
 PLATFORM_LACKS: dict[str, frozenset[Capability]] = {
@@ -66,11 +89,60 @@ PLATFORM_LACKS: dict[str, frozenset[Capability]] = {
 
 def capabilities_of(platform: str, impl: str) -> frozenset[Capability]:
     vendor = frozenset(VENDOR.get((platform, impl), {}))
-    return (_STANDARD | vendor) - PLATFORM_LACKS.get(platform, frozenset())
+    extra = EXTRA.get((platform, impl), frozenset())
+    return (_STANDARD | vendor | extra) - PLATFORM_LACKS.get(platform, frozenset())
 
 
 def prefix_for(platform: str) -> str:
     return PLATFORM_PREFIX.get(platform, platform)
+
+
+class TtlCache:
+    """A small LRU dict whose entries expire: at most ``maxsize`` entries, each
+    for ``ttl`` seconds (or its own)."""
+
+    def __init__(
+        self,
+        maxsize: int,
+        ttl: float,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.maxsize = maxsize
+        self.ttl = ttl
+        self.clock = clock
+        self._items: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+
+    def get(self, key: Hashable) -> Any | None:
+        found = self._items.get(key)
+        if found is None:
+            return None
+        expires, value = found
+        if expires <= self.clock():
+            del self._items[key]
+            return None
+        self._items.move_to_end(key)
+        return value
+
+    def put(self, key: Hashable, value: Any, ttl: float | None = None) -> None:
+        expires = self.clock() + (self.ttl if ttl is None else ttl)
+        self._items[key] = (expires, value)
+        self._items.move_to_end(key)
+        while len(self._items) > self.maxsize:
+            self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+# group names by (bot self id, qualified group, qualified user); "" when the
+# platform could not say (kept shorter, so a hiccup is retried soon)
+NAME_TTL = 600.0
+NAME_MISS_TTL = 60.0
+NAME_TIMEOUT = 3.0  # seconds a message waits for its sender's name at most
+group_names = TtlCache(maxsize=4096, ttl=NAME_TTL)
 
 
 class OneBotV12Port(BasePort):
@@ -79,6 +151,8 @@ class OneBotV12Port(BasePort):
         self.platform = prefix_for(bot.platform)
         self.vendor = VENDOR.get((bot.platform, bot.impl), {})
         self.capabilities = capabilities_of(bot.platform, bot.impl)
+        self.name_action = GROUP_NAME_ACTION.get((bot.platform, bot.impl))
+        self.plain_text = (bot.platform, bot.impl) in NO_REPLY
 
     async def send_group(
         self,
@@ -89,7 +163,7 @@ class OneBotV12Port(BasePort):
         reply_to: str | None = None,
     ) -> str | None:
         message = Message()
-        if reply_to is not None:
+        if reply_to is not None and not self.plain_text:
             message += MessageSegment.reply(reply_to)
         for user in mentioned(mention):
             message += MessageSegment.mention(self._raw(user)) + " "
@@ -134,11 +208,94 @@ class OneBotV12Port(BasePort):
             "get_group_member_info",
             lambda: self.bot.get_group_member_info(group_id=g, user_id=u),
         )
+        card = str(info.get("user_displayname") or "")
+        if not card and self.name_action is not None:
+            try:
+                card = await asyncio.wait_for(self._group_name(g, u), NAME_TIMEOUT)
+            except Exception as exc:
+                logger.debug(f"no group name of {user} in {group}: {exc!r}")
+            if card:
+                group_names.put((self.bot.self_id, group, user), card)
         return MemberInfo(
             user=user,
             nickname=str(info.get("user_name") or ""),
-            card=str(info.get("user_displayname") or ""),
+            card=card,
             role=None,
+        )
+
+    async def display_name(self, group: str, user: str, fallback: str) -> str:
+        """The member's name in the group (WeChat's 群昵称) where the event has
+        none: from the implementation's vendor action, else its user_name;
+        cached for NAME_TTL. ``fallback`` when the platform cannot say (a
+        timeout, a refusal): logged at debug, never raised."""
+        if self.name_action is None:
+            return fallback
+        key = (self.bot.self_id, group, user)
+        cached = group_names.get(key)
+        if cached is not None:
+            return cached or fallback
+        try:
+            name = await asyncio.wait_for(
+                self._name_or_nickname(self._raw(group), self._raw(user)),
+                NAME_TIMEOUT,
+            )
+        except Exception as exc:
+            logger.debug(f"no group name of {user} in {group}: {exc!r}")
+            group_names.put(key, "", ttl=NAME_MISS_TTL)
+            return fallback
+        group_names.put(key, name)
+        return name or fallback
+
+    async def _group_name(self, group_id: str, user_id: str) -> str:
+        """The 群昵称, or "" (unset, or a version answering data null)."""
+        action = self.name_action or ""
+        data = await self._call(
+            action,
+            lambda: self.bot.call_api(action, group_id=group_id, user_id=user_id),
+        )
+        return data.strip() if isinstance(data, str) else ""
+
+    async def _name_or_nickname(self, group_id: str, user_id: str) -> str:
+        try:
+            name = await self._group_name(group_id, user_id)
+        except PlatformError as exc:  # e.g. failed 35000 where the name is unset
+            logger.debug(f"{self.name_action} failed, trying user_name: {exc}")
+            name = ""
+        if name:
+            return name
+        info = await self._call(
+            "get_group_member_info",
+            lambda: self.bot.get_group_member_info(group_id=group_id, user_id=user_id),
+        )
+        return str((info or {}).get("user_name") or "").strip()
+
+    async def upload_file(
+        self, path: str, name: str, *, group: str | None = None, user: str | None = None
+    ) -> None:
+        """Send a file to a group or a user: upload_file with the content itself
+        (``type: "data"``, base64 on the wire, so linli and the implementation
+        need not share a disk), then send_message with a ``file`` segment."""
+        self._need(Capability.UPLOAD_FILE)
+        if group is not None:
+            target: dict[str, Any] = {
+                "detail_type": "group",
+                "group_id": self._raw(group),
+            }
+        elif user is not None:
+            target = {"detail_type": "private", "user_id": self._raw(user)}
+        else:
+            raise ValueError("upload_file needs a group or a user")
+        data = await asyncio.to_thread(Path(path).read_bytes)
+        uploaded = await self._call(
+            "upload_file",
+            lambda: self.bot.upload_file(type="data", name=name, data=data),
+        )
+        file_id = str((uploaded or {}).get("file_id") or "")
+        if not file_id:
+            raise PlatformError("upload_file", "no file_id in the answer")
+        message = Message(MessageSegment.file(file_id))
+        await self._call(
+            "send_message", lambda: self.bot.send_message(**target, message=message)
         )
 
     async def _vendor(self, capability: Capability, group: str, user: str, **extra):
@@ -185,13 +342,16 @@ def event_info(event: MessageEvent, bot: Bot) -> EventInfo:
     if isinstance(event, GroupMessageEvent):
         group = qualify(platform, event.group_id)
     message = event.original_message
+    user = qualify(platform, event.user_id)
+    # the event has no name: the group name fetched before (port.display_name)
+    name = group_names.get((bot.self_id, group, user)) if group else None
     return EventInfo(
         platform=platform,
         self_id=str(event.self.user_id),
-        user=qualify(platform, event.user_id),
+        user=user,
         group=group,
         message_id=str(event.message_id),
-        display_name=str(event.user_id),
+        display_name=name or str(event.user_id),
         sender_role=None,
         to_me=event.to_me,
         text=message.extract_plain_text(),

@@ -2,6 +2,12 @@
 
 The fake bot is a real v12 ``Bot`` (with ``impl`` and ``platform``) whose
 adapter's ``_call_api`` is answered by ``ctx.should_call_api``.
+
+ComWeChat's answers are shaped as ComWeChatBotClient's action handlers make
+them: JustUndertaker/ComWeChatBotClient wechatbot_client/action_manager/manager.py
+(send_message → ``data: None``; get_group_member_info → ``user_name`` and
+``user_displayname: ""``; wx.get_groupmember_nickname → the 群昵称 as ``data``,
+``data: None`` in older versions; upload_file → ``{"file_id": …}``).
 """
 
 from __future__ import annotations
@@ -21,6 +27,16 @@ from nonebug import App
 from tests.events import v12_group_message
 
 BOT_ID = "wxid_bot"
+MANAGER = "JustUndertaker/ComWeChatBotClient wechatbot_client/action_manager/manager.py"
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_names():
+    from adapters.onebot_v12 import group_names
+
+    group_names.clear()
+    yield
+    group_names.clear()
 
 
 def _bot(ctx, *, impl: str = "ComWechat", platform: str = "wechat") -> Bot:
@@ -43,7 +59,7 @@ def _port(bot: Bot):
 
 async def test_send_group_keeps_string_ids(app: App) -> None:
     async with app.test_api() as ctx:
-        port = _port(_bot(ctx))
+        port = _port(_bot(ctx, impl="walle-q", platform="qq"))
         ctx.should_call_api(
             "send_message",
             {
@@ -53,7 +69,63 @@ async def test_send_group_keeps_string_ids(app: App) -> None:
             },
             result={"message_id": "m1", "time": 1700000000.0},
         )
-        assert await port.send_group("wx:777@chatroom", "大家好") == "m1"
+        assert await port.send_group("qq:777@chatroom", "大家好") == "m1"
+
+
+async def test_comwechat_send_answers_no_message_id_and_is_delivered(
+    app: App,
+) -> None:
+    """ComWeChat's send_message answers ``ActionResponse(status="ok", retcode=0,
+    data=None)`` (manager.py, _send_group_msg / _send_private_msg): delivered,
+    with no message id; the port reports None, not a failure."""
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "send_message",
+            {
+                "detail_type": "group",
+                "group_id": "777@chatroom",
+                "message": Message("大家好"),
+            },
+            result=None,
+        )
+        ctx.should_call_api(
+            "send_message",
+            {"detail_type": "private", "user_id": "wxid_a", "message": Message("你好")},
+            result=None,
+        )
+        assert await port.send_group("wx:777@chatroom", "大家好") is None
+        assert await port.send_private("wx:wxid_a", "你好") is None
+
+
+async def test_comwechat_reply_is_sent_as_plain_text(app: App) -> None:
+    """ComWeChat has no handler for a ``reply`` segment: send_message answers
+    failed 10005 "不支持的消息段:reply" (manager.py, SEGMENT_HANDLER). The port
+    sends the text (and mentions) without it."""
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        expected = MessageSegment.mention("wxid_a") + " " + "已记下"
+        ctx.should_call_api(
+            "send_message",
+            {"detail_type": "group", "group_id": "777@chatroom", "message": expected},
+            result=None,
+        )
+        sent = await port.send_group(
+            "wx:777@chatroom", "已记下", mention="wx:wxid_a", reply_to="m9"
+        )
+        assert sent is None
+
+
+async def test_reply_segment_kept_on_other_implementations(app: App) -> None:
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx, impl="walle-q", platform="qq"))
+        expected = MessageSegment.reply("m9") + "已记下"
+        ctx.should_call_api(
+            "send_message",
+            {"detail_type": "group", "group_id": "1000", "message": expected},
+            result={"message_id": "m10"},
+        )
+        assert await port.send_group("qq:1000", "已记下", reply_to="m9") == "m10"
 
 
 async def test_send_group_with_mention(app: App) -> None:
@@ -63,12 +135,12 @@ async def test_send_group_with_mention(app: App) -> None:
         ctx.should_call_api(
             "send_message",
             {"detail_type": "group", "group_id": "777@chatroom", "message": expected},
-            result={"message_id": "m2"},
+            result=None,  # ComWeChat: data None (manager.py, _send_group_msg)
         )
         sent = await port.send_group(
             "wx:777@chatroom", "请补充门牌号", mention="wx:wxid_a"
         )
-        assert sent == "m2"
+        assert sent is None
 
 
 async def test_send_group_without_message_id_in_result(app: App) -> None:
@@ -88,13 +160,13 @@ async def test_send_group_without_message_id_in_result(app: App) -> None:
 
 async def test_send_private(app: App) -> None:
     async with app.test_api() as ctx:
-        port = _port(_bot(ctx))
+        port = _port(_bot(ctx, impl="walle-q", platform="qq"))
         ctx.should_call_api(
             "send_message",
-            {"detail_type": "private", "user_id": "wxid_a", "message": Message("你好")},
+            {"detail_type": "private", "user_id": "42", "message": Message("你好")},
             result={"message_id": "m3"},
         )
-        assert await port.send_private("wx:wxid_a", "你好") == "m3"
+        assert await port.send_private("qq:42", "你好") == "m3"
 
 
 async def test_recall_is_delete_message(app: App) -> None:
@@ -117,17 +189,40 @@ async def test_wechat_cannot_recall(app: App) -> None:
 # ---- member info ---------------------------------------------------------
 
 
-async def test_member_maps_user_name_and_displayname(app: App) -> None:
+def _member_info(user: str, name: str) -> dict:
+    """ComWeChat's get_group_member_info data (manager.py): the global
+    nickname in user_name, user_displayname always ""."""
+    return {
+        "user_id": user,
+        "user_name": name,
+        "user_displayname": "",
+        "user_remark": "",
+        "wx.avatar": "",
+        "wx.wx_number": "",
+        "wx.nation": "",
+        "wx.province": "",
+        "wx.city": "",
+        "wx.remark": "",
+        "wx.signatrue": "",
+        "wx.v3": "",
+    }
+
+
+async def test_member_card_is_the_group_nickname(app: App) -> None:
+    """get_group_member_info has no 群昵称 (user_displayname ""), so the card
+    comes from wx.get_groupmember_nickname, whose data is the string
+    (manager.py, get_groupmember_nickname)."""
     async with app.test_api() as ctx:
         port = _port(_bot(ctx))
         ctx.should_call_api(
             "get_group_member_info",
             {"group_id": "777@chatroom", "user_id": "wxid_a"},
-            result={
-                "user_id": "wxid_a",
-                "user_name": "阿张",
-                "user_displayname": "3-2-201 张三",
-            },
+            result=_member_info("wxid_a", "阿张"),
+        )
+        ctx.should_call_api(
+            "wx.get_groupmember_nickname",
+            {"group_id": "777@chatroom", "user_id": "wxid_a"},
+            result="3-2-201 张三",
         )
         member = await port.member("wx:777@chatroom", "wx:wxid_a")
     assert member.user == "wx:wxid_a"
@@ -137,17 +232,166 @@ async def test_member_maps_user_name_and_displayname(app: App) -> None:
     assert member.display_name == "3-2-201 张三"
 
 
-async def test_member_without_displayname_falls_back_to_user_name(app: App) -> None:
+async def test_member_without_group_nickname_falls_back_to_user_name(
+    app: App,
+) -> None:
+    """Older ComWeChat answers wx.get_groupmember_nickname ok with data None
+    (manager.py, an earlier get_groupmember_nickname)."""
     async with app.test_api() as ctx:
         port = _port(_bot(ctx))
         ctx.should_call_api(
             "get_group_member_info",
             {"group_id": "777@chatroom", "user_id": "wxid_a"},
-            result={"user_id": "wxid_a", "user_name": "阿张", "user_displayname": ""},
+            result=_member_info("wxid_a", "阿张"),
+        )
+        ctx.should_call_api(
+            "wx.get_groupmember_nickname",
+            {"group_id": "777@chatroom", "user_id": "wxid_a"},
+            result=None,
         )
         member = await port.member("wx:777@chatroom", "wx:wxid_a")
     assert member.card == ""
     assert member.display_name == "阿张"
+
+
+async def test_member_on_another_impl_reads_user_displayname(app: App) -> None:
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx, impl="walle-q", platform="qq"))
+        ctx.should_call_api(
+            "get_group_member_info",
+            {"group_id": "1000", "user_id": "42"},
+            result={"user_id": "42", "user_name": "阿张", "user_displayname": "张三"},
+        )
+        member = await port.member("qq:1000", "qq:42")
+    assert member.card == "张三"
+
+
+# ---- the sender's group name (群昵称) --------------------------------------
+
+
+async def test_display_name_is_the_group_nickname_and_cached(app: App) -> None:
+    """ComWeChat's message events carry no name (event has user_id only); the
+    port asks wx.get_groupmember_nickname(group_id, user_id), whose data is
+    the 群昵称 (manager.py, get_groupmember_nickname), once: later messages
+    and event_info use the cached name."""
+    from adapters import event_info
+
+    async with app.test_api() as ctx:
+        bot = _bot(ctx)
+        port = _port(bot)
+        ctx.should_call_api(
+            "wx.get_groupmember_nickname",
+            {"group_id": "777@chatroom", "user_id": "wxid_a"},
+            result="3-2-201 张三",
+        )
+        name = await port.display_name("wx:777@chatroom", "wx:wxid_a", "wxid_a")
+        assert name == "3-2-201 张三"
+        # cached: no second call (nonebug fails on an unexpected one)
+        again = await _port(bot).display_name("wx:777@chatroom", "wx:wxid_a", "x")
+        assert again == "3-2-201 张三"
+        event = v12_group_message("+1", group="777@chatroom", user="wxid_a")
+        assert event_info(bot, event).display_name == "3-2-201 张三"
+        other = v12_group_message("+1", group="777@chatroom", user="wxid_b")
+        assert event_info(bot, other).display_name == "wxid_b"
+
+
+async def test_display_name_data_null_falls_back_to_user_name(app: App) -> None:
+    """Older ComWeChat: ok with data None (manager.py, an earlier
+    get_groupmember_nickname); the name is get_group_member_info's user_name."""
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "wx.get_groupmember_nickname",
+            {"group_id": "777@chatroom", "user_id": "wxid_a"},
+            result=None,
+        )
+        ctx.should_call_api(
+            "get_group_member_info",
+            {"group_id": "777@chatroom", "user_id": "wxid_a"},
+            result=_member_info("wxid_a", "阿张"),
+        )
+        name = await port.display_name("wx:777@chatroom", "wx:wxid_a", "wxid_a")
+    assert name == "阿张"
+
+
+async def test_display_name_refused_then_user_name(app: App) -> None:
+    """A version answering failed 35000 "操作失败" when the 群昵称 is unset
+    (manager.py, an earlier get_groupmember_nickname): user_name instead."""
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "wx.get_groupmember_nickname",
+            {"group_id": "777@chatroom", "user_id": "wxid_a"},
+            exception=LogicError("failed", 35000, "操作失败", None),
+        )
+        ctx.should_call_api(
+            "get_group_member_info",
+            {"group_id": "777@chatroom", "user_id": "wxid_a"},
+            result=_member_info("wxid_a", "阿张"),
+        )
+        name = await port.display_name("wx:777@chatroom", "wx:wxid_a", "wxid_a")
+    assert name == "阿张"
+
+
+async def test_display_name_failure_falls_back_and_never_raises(app: App) -> None:
+    """Network failures on both calls: the event's name, and the miss is
+    cached briefly (no call on the next message)."""
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "wx.get_groupmember_nickname",
+            {"group_id": "777@chatroom", "user_id": "wxid_a"},
+            exception=NetworkError("timeout"),
+        )
+        ctx.should_call_api(
+            "get_group_member_info",
+            {"group_id": "777@chatroom", "user_id": "wxid_a"},
+            exception=NetworkError("timeout"),
+        )
+        name = await port.display_name("wx:777@chatroom", "wx:wxid_a", "wxid_a")
+        assert name == "wxid_a"
+        assert await port.display_name("wx:777@chatroom", "wx:wxid_a", "w") == "w"
+
+
+async def test_display_name_timeout_falls_back(app: App, monkeypatch) -> None:
+    import asyncio
+
+    from adapters import onebot_v12
+
+    monkeypatch.setattr(onebot_v12, "NAME_TIMEOUT", 0.05)
+    async with app.test_api() as ctx:
+        bot = _bot(ctx)
+        port = _port(bot)
+
+        async def hangs(api: str, **data):
+            await asyncio.sleep(5)
+
+        monkeypatch.setattr(bot, "call_api", hangs)
+        name = await port.display_name("wx:777@chatroom", "wx:wxid_a", "wxid_a")
+    assert name == "wxid_a"
+
+
+async def test_display_name_elsewhere_is_the_events(app: App) -> None:
+    """No vendor name action: no call, the event's name."""
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx, impl="walle-q", platform="qq"))
+        assert await port.display_name("qq:1000", "qq:42", "阿张") == "阿张"
+
+
+def test_ttl_cache_expires_and_is_bounded() -> None:
+    from adapters.onebot_v12 import TtlCache
+
+    now = [0.0]
+    cache = TtlCache(maxsize=2, ttl=600, clock=lambda: now[0])
+    cache.put("a", "A")
+    cache.put("b", "B", ttl=60)
+    assert cache.get("a") == "A"  # a is now the most recent
+    cache.put("c", "C")  # evicts b, the least recently used
+    assert cache.get("b") is None
+    assert len(cache) == 2
+    now[0] = 600.0
+    assert cache.get("a") is None
+    assert cache.get("c") is None
 
 
 # ---- moderation: standard has none, vendors add some ----------------------
@@ -230,7 +474,10 @@ async def test_capabilities(app: App) -> None:
     async with app.test_api() as ctx:
         port = port_for(_bot(ctx))
         assert isinstance(port, OneBotV12Port)
-        wechat = (standard - {Capability.RECALL}) | {Capability.KICK}
+        wechat = (standard - {Capability.RECALL}) | {
+            Capability.KICK,
+            Capability.UPLOAD_FILE,
+        }
         assert port.capabilities == frozenset(wechat)
         assert not port.can(Capability.MEMBER_ROLE)
     table = capability_table()
@@ -371,3 +618,50 @@ async def test_event_info_group_message(app: App) -> None:
     assert info.user == "wx:wxid_a"
     assert info.message_id == event.message_id
     assert info.sender_role is None
+
+
+# ---- files ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "where"),
+    [
+        (
+            {"group": "wx:777@chatroom"},
+            {"detail_type": "group", "group_id": "777@chatroom"},
+        ),
+        ({"user": "wx:wxid_a"}, {"detail_type": "private", "user_id": "wxid_a"}),
+    ],
+)
+async def test_upload_file_sends_the_content(app: App, tmp_path, target, where) -> None:
+    """upload_file with ``type: "data"`` (the adapter sends bytes as base64), so
+    ComWeChat need not see linli's disk; it answers ``{"file_id": …}`` and
+    sends a ``file`` segment by its file_id (manager.py, upload_file and
+    _send_file)."""
+    from adapters import Capability
+
+    path = tmp_path / "接龙1.csv"
+    path.write_bytes("姓名,房号\n张三,3-2-201\n".encode())
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        assert port.can(Capability.UPLOAD_FILE)
+        ctx.should_call_api(
+            "upload_file",
+            {"type": "data", "name": "接龙1.csv", "data": path.read_bytes()},
+            result={"file_id": "f-1"},
+        )
+        ctx.should_call_api(
+            "send_message",
+            {**where, "message": Message(MessageSegment.file("f-1"))},
+            result=None,
+        )
+        await port.upload_file(str(path), "接龙1.csv", **target)
+
+
+async def test_upload_file_not_supported_elsewhere(app: App, tmp_path) -> None:
+    from adapters import NotSupported
+
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx, impl="SomeOtherImpl"))
+        with pytest.raises(NotSupported):
+            await port.upload_file(str(tmp_path / "x"), "x", user="wx:wxid_a")

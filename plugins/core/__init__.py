@@ -6,6 +6,7 @@ Every feature starts with ``require("plugins.core")`` and imports from here.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from nonebot import get_driver, logger, on_message
 from nonebot.adapters import Bot, Message
@@ -13,7 +14,7 @@ from nonebot.consts import PREFIX_KEY
 from nonebot.matcher import current_bot, current_event, current_matcher
 from nonebot.plugin import PluginMetadata
 
-from adapters import event_info
+from adapters import event_info, port_for
 
 from . import help, members, tryout
 from .audit import audit
@@ -165,6 +166,10 @@ async def _route() -> None:
         return
     if info.group is not None:
         remember(info.group, bot)
+        # the sender's group name where the event has none (WeChat's 群昵称)
+        port = port_for(bot, v11_platform=v11_platform(bot))
+        name = await port.display_name(info.group, info.user, info.display_name)
+        info = replace(info, display_name=name)
         try:  # bookkeeping: a database hiccup must not cost the resident an answer
             await members.seen(
                 info.group,
