@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from websockets.exceptions import InvalidStatus
 
 from tests.helpers import LinliProcess, v12_text_of
+from tests.helpers.e2e import v12_group_names
 
 
 async def test_help_over_onebot_v12_with_string_ids(linli: LinliProcess) -> None:
@@ -22,3 +25,70 @@ async def test_v12_wrong_token_is_refused(linli: LinliProcess) -> None:
         async with linli.connect_v12(token="wrong"):
             pass
     assert info.value.response.status_code == 403
+
+
+WECHAT = """
+core:
+  admins: ["wx:wxid_manager"]
+  scheduler: {poll_seconds: 0.2, retry_base_seconds: 0.5}
+groups:
+  "wx:777@chatroom": {name: 3栋业主群, role: residents}
+signup:
+  repost_seconds: 1
+"""
+
+
+async def test_wechat_group_nickname_names_the_signup_and_export_uploads_data(
+    linli_process: LinliProcess,
+) -> None:
+    """ComWeChat's message events carry only user_id; linli asks
+    wx.get_groupmember_nickname(group_id, user_id), whose data is the 群昵称,
+    and the 接龙 list shows it. The export goes out as upload_file with
+    ``type: "data"`` (base64) and a ``file`` segment by the file_id it answers.
+    Shapes from JustUndertaker/ComWeChatBotClient
+    wechatbot_client/action_manager/manager.py (get_groupmember_nickname,
+    upload_file, send_message)."""
+    linli_process.config_text = WECHAT
+    await linli_process.start()
+    names = {"wxid_zhang": "3-2-201 张三", "wxid_manager": "物业小王"}
+    try:
+        async with linli_process.connect_v12(responder=v12_group_names(names)) as wx:
+            await wx.group_message("/接龙 周六义诊 上限 5", user="wxid_manager")
+            await wx.expect_call(
+                "send_message", where=lambda c: "【接龙】周六义诊" in v12_text_of(c)
+            )
+            before = len(wx.calls)
+            await wx.group_message("+1", user="wxid_zhang")
+            asked = await wx.expect_call(
+                "wx.get_groupmember_nickname",
+                where=lambda c: c.params.get("user_id") == "wxid_zhang",
+            )
+            assert asked.params == {"group_id": "777@chatroom", "user_id": "wxid_zhang"}
+            listed = await wx.expect_call(
+                "send_message",
+                where=lambda c: "3-2-201 张三" in v12_text_of(c),
+                after=before,
+            )
+            assert listed.params["group_id"] == "777@chatroom"
+            assert not any(  # the name is cached: asked once
+                c.action == "wx.get_groupmember_nickname"
+                and c.params["user_id"] == "wxid_zhang"
+                for c in wx.calls[wx.calls.index(asked) + 1 :]
+            )
+
+            await wx.group_message("/接龙 导出 1", user="wxid_manager")
+            upload = await wx.expect_call("upload_file")
+            assert upload.params["type"] == "data"
+            assert upload.params["name"].startswith("接龙1-周六义诊")
+            assert base64.b64decode(upload.params["data"], validate=True)
+            assert "path" not in upload.params and "url" not in upload.params
+            sent = await wx.expect_call(
+                "send_message",
+                where=lambda c: any(s["type"] == "file" for s in c.params["message"]),
+            )
+            assert sent.params["detail_type"] == "private"
+            assert sent.params["user_id"] == "wxid_manager"
+            assert sent.params["message"][0]["data"]["file_id"]
+    finally:
+        await linli_process.stop()
+        print(linli_process.log()[-3000:])

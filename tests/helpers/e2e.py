@@ -368,7 +368,26 @@ def v12_responder(action: str, params: dict[str, Any]) -> Any:
             ),
             "message": "",
         }
+    if action == "wx.get_groupmember_nickname":
+        # the 群昵称 as data, "" when unset (ComWeChatBotClient's
+        # action_manager/manager.py, get_groupmember_nickname)
+        return {**ok(""), "message": ""}
+    if action == "upload_file":
+        return {**ok({"file_id": uuid.uuid4().hex}), "message": ""}
     return {**ok(None), "message": ""}
+
+
+def v12_group_names(names: dict[str, str]) -> Responder:
+    """ComWeChatBotClient whose members have these 群昵称 (user id → name);
+    everything else as ``v12_responder``:
+    ``linli.connect_v12(responder=v12_group_names({"wxid_a": "3-2-201 张三"}))``."""
+
+    def respond(action: str, params: dict[str, Any]) -> Any:
+        if action == "wx.get_groupmember_nickname":
+            return {**ok(names.get(params.get("user_id"), "")), "message": ""}
+        return v12_responder(action, params)
+
+    return respond
 
 
 class OneBotV12(OneBotV11):
