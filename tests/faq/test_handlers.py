@@ -316,7 +316,14 @@ async def test_wechat_group_over_onebot_v12_is_answered(app: App) -> None:
 
     async with routed(app, "faq") as ctx:
         bot = v12_bot(ctx)
-        event = v12_group_message("垃圾几点收？", group=f"{new_group_id()}@chatroom")
+        room = f"{new_group_id()}@chatroom"
+        event = v12_group_message("垃圾几点收？", group=room)
         ctx.receive_event(bot, event)
+        # the 群昵称, which ComWeChat's events do not carry (its manager.py)
+        ctx.should_call_api(
+            "wx.get_groupmember_nickname",
+            {"group_id": room, "user_id": "wxid_a"},
+            result="3-2-201 张三",
+        )
         ctx.should_call_send(event, _answer("垃圾分类"), result={"message_id": "m1"})
         ctx.should_finished(router())

@@ -318,7 +318,7 @@ async def test_export_sends_the_admin_a_file(app: App) -> None:
 
 
 async def test_export_where_files_cannot_be_sent_points_to_the_cli(app: App) -> None:
-
+    """A WeChat implementation without upload_file (ComWeChat has it)."""
     from tests.signup.util import make_sheet, member
 
     room = f"{new_group_id()}@chatroom"
@@ -327,7 +327,7 @@ async def test_export_where_files_cannot_be_sent_points_to_the_cli(app: App) -> 
 
     await Sheet.filter(id=sheet.id).update(creator="wx:wxid_a")
     async with routed(app, "signup") as ctx:
-        bot = v12_bot(ctx)
+        bot = v12_bot(ctx, impl="another-wechat-bridge")
         event = v12_group_message("/接龙 导出 1", group=room, user="wxid_a")
         ctx.receive_event(bot, event)
         ctx.should_call_send(
@@ -460,6 +460,12 @@ async def test_a_join_on_wechat_has_no_reaction_and_a_short_wait(
         bot = v12_bot(ctx)
         for user in ("wxid_a", "wxid_b"):
             ctx.receive_event(bot, v12_group_message("+1", group=room, user=user))
+            # the 群昵称 first (ComWeChat's events carry no name; its manager.py)
+            ctx.should_call_api(
+                "wx.get_groupmember_nickname",
+                {"group_id": room, "user_id": user},
+                result=f"3-2-20{len(user)} {user}",
+            )
     assert await Entry.filter(sheet_id=sheet.id).count() == 2
     assert len(queue.sent) == 1  # the first at once, the second coalesced
     assert 0 < await _due_in(sheet.id) <= UNACKNOWLEDGED_SECONDS
