@@ -71,8 +71,13 @@ _SPEAK = ChatPermissions(
     can_send_other_messages=True,
     can_add_web_page_previews=True,
 )
-# Telegram treats a restriction shorter than 30 s as "forever"
+# restrictChatMember: "If user is restricted for more than 366 days or less than
+# 30 seconds from the current time, they are considered to be restricted
+# forever". The 30 s count on Telegram's clock, when the call arrives: a short
+# mute is sent as at least _MIN_MUTE, plus _MUTE_MARGIN for clock skew, the send
+# queue and the network, so it never lands under the 30 s line.
 _MIN_MUTE = 30
+_MUTE_MARGIN = 15
 # an "ok" reaction: 👌 is one of the emoji Telegram allows as a reaction
 _OK = [ReactionTypeEmoji(emoji="👌")]
 
@@ -146,7 +151,7 @@ class TelegramPort(BasePort):
 
     async def mute(self, group: str, user: str, seconds: int) -> None:
         chat, uid = self._chat(group), self._chat(user)
-        until = int(time.time()) + max(seconds, _MIN_MUTE)
+        until = int(time.time()) + max(seconds, _MIN_MUTE) + _MUTE_MARGIN
         await self._call(
             "restrictChatMember",
             lambda: self.bot.restrict_chat_member(
