@@ -32,6 +32,7 @@ from .port import (
     MemberChange,
     MemberInfo,
     Mention,
+    NotSupported,
     PlatformRole,
     Segment,
     SegmentKind,
@@ -78,6 +79,29 @@ _SPEAK = ChatPermissions(
 # queue and the network, so it never lands under the 30 s line.
 _MIN_MUTE = 30
 _MUTE_MARGIN = 15
+# Bot API ids: supergroups and channels are "-100…", basic groups other
+# negatives. What an event said (chat.type) wins over the id's shape; an unknown
+# chat counts as a supergroup unless its id says otherwise, since a wrong "basic
+# group" would make the rules ladder skip the mute for a harsher step.
+_SUPERGROUP_PREFIX = "-100"
+chat_types: dict[int, str] = {}
+
+
+def _seen(chat: Any) -> None:
+    """Remember a chat's type ("group", "supergroup", …) from an event."""
+    if getattr(chat, "id", None) is not None and getattr(chat, "type", None):
+        chat_types[int(chat.id)] = str(chat.type)
+
+
+def is_basic_group(chat: int) -> bool:
+    """A basic group ("group"), where restrictChatMember does not work: the Bot
+    API restricts "a user in a supergroup" only."""
+    kind = chat_types.get(chat)
+    if kind is not None:
+        return kind == "group"
+    return chat < 0 and not str(chat).startswith(_SUPERGROUP_PREFIX)
+
+
 # an "ok" reaction: 👌 is one of the emoji Telegram allows as a reaction
 _OK = [ReactionTypeEmoji(emoji="👌")]
 
@@ -150,7 +174,11 @@ class TelegramPort(BasePort):
         )
 
     async def mute(self, group: str, user: str, seconds: int) -> None:
+        """restrictChatMember, in supergroups only: NotSupported in a basic group
+        (the rules ladder then falls back to its harsher step)."""
         chat, uid = self._chat(group), self._chat(user)
+        if is_basic_group(chat):
+            raise NotSupported(Capability.MUTE, self.platform)
         until = int(time.time()) + max(seconds, _MIN_MUTE) + _MUTE_MARGIN
         await self._call(
             "restrictChatMember",
@@ -161,6 +189,8 @@ class TelegramPort(BasePort):
 
     async def unmute(self, group: str, user: str) -> None:
         chat, uid = self._chat(group), self._chat(user)
+        if is_basic_group(chat):
+            raise NotSupported(Capability.UNMUTE, self.platform)
         await self._call(
             "restrictChatMember",
             lambda: self.bot.restrict_chat_member(
@@ -287,6 +317,7 @@ def event_info(bot: Bot, event: MessageEvent) -> EventInfo | None:
     if not isinstance(event, GroupMessageEvent | PrivateMessageEvent):
         return None
     sender = event.from_
+    _seen(event.chat)
     group = (
         qualify(PLATFORM, event.chat.id)
         if isinstance(event, GroupMessageEvent)
@@ -310,33 +341,70 @@ def event_info(bot: Bot, event: MessageEvent) -> EventInfo | None:
     )
 
 
-def member_change(bot: Bot, event: Event) -> MemberChange | None:
+def member_changes(bot: Bot, event: Event) -> tuple[MemberChange, ...]:
+    """Every join or the leave of a notice: Message.new_chat_members is a list
+    ("New members that were added to the group or supergroup", Bot API), one
+    MemberChange per member added."""
     if isinstance(event, NewChatMemberEvent):
-        joined = event.new_chat_members[0] if event.new_chat_members else None
-        if joined is None:
-            return None
-        user = joined
+        users = list(event.new_chat_members)
     elif isinstance(event, LeftChatMemberEvent):
-        user = event.left_chat_member
+        users = [event.left_chat_member]
     else:
-        return None
+        return ()
+    _seen(event.chat)
     operator = event.from_
-    return MemberChange(
-        platform=PLATFORM,
-        self_id=str(bot.self_id),
-        group=qualify(PLATFORM, event.chat.id),
-        user=qualify(PLATFORM, user.id),
-        operator=qualify(PLATFORM, operator.id) if operator else None,
-        joined=isinstance(event, NewChatMemberEvent),
-        kicked=isinstance(event, LeftChatMemberEvent)
-        and operator is not None
-        and operator.id != user.id,
+    joined = isinstance(event, NewChatMemberEvent)
+    return tuple(
+        MemberChange(
+            platform=PLATFORM,
+            self_id=str(bot.self_id),
+            group=qualify(PLATFORM, event.chat.id),
+            user=qualify(PLATFORM, user.id),
+            operator=qualify(PLATFORM, operator.id) if operator else None,
+            joined=joined,
+            kicked=not joined and operator is not None and operator.id != user.id,
+        )
+        for user in users
     )
+
+
+def member_change(bot: Bot, event: Event) -> MemberChange | None:
+    """The one change of a notice. A notice adding several members reaches
+    handlers split into one event per member (see :func:`split_joins`)."""
+    changes = member_changes(bot, event)
+    return changes[0] if changes else None
+
+
+def split_joins(event: Event) -> list[Event]:
+    """One NewChatMemberEvent per member added, so that each gets its own join
+    (welcome, blacklist check, raid count); other events as they are."""
+    if not isinstance(event, NewChatMemberEvent) or len(event.new_chat_members) < 2:
+        return [event]
+    return [
+        event.model_copy(update={"new_chat_members": [user]})
+        for user in event.new_chat_members
+    ]
+
+
+_handle_event = Bot.handle_event
+
+
+async def _handle_each_join(self: Bot, event: Event) -> None:
+    for one in split_joins(event):
+        await _handle_event(self, one)
+
+
+if getattr(Bot.handle_event, "__name__", "") != _handle_each_join.__name__:
+    # linli's port translates one notice into one MemberChange (adapters'
+    # member_change); the adapter hands a multi-member notice to the handlers
+    # as one event per member instead
+    Bot.handle_event = _handle_each_join  # type: ignore[method-assign]
 
 
 def join_request(bot: Bot, event: Event) -> JoinRequest | None:
     if not isinstance(event, ChatJoinRequestEvent):
         return None
+    _seen(event.chat)
     return JoinRequest(
         platform=PLATFORM,
         self_id=str(bot.self_id),

@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
+
 GROUP = "tg:-1001000"
 USER = "tg:42"
 
@@ -66,3 +68,122 @@ async def test_an_hour_mute_is_sent_about_an_hour_ahead() -> None:
     ahead = params["until_date"] - before
     assert 3600 <= ahead <= 3600 + 60
     assert params["permissions"].can_send_messages is False
+
+
+# ---- mute needs a supergroup ----------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _no_chat_types():
+    from adapters.telegram import chat_types
+
+    chat_types.clear()
+    yield
+    chat_types.clear()
+
+
+async def test_mute_in_a_basic_group_is_not_supported() -> None:
+    """Bot API, restrictChatMember: "Use this method to restrict a user in a
+    supergroup" (as quoted by teloxide-core/telbot-types docs); TDLib's
+    ChatMemberStatusRestricted: "Not supported in basic groups and channels".
+    A basic group (chat.type "group", a plain negative id; supergroups are
+    -100…, handbook.tmat.me/en/chats/id) gets NotSupported, and nothing is
+    sent, so that the rules ladder falls back to its next step."""
+    from adapters import NotSupported
+    from adapters.telegram import chat_types
+
+    bot = StubBot()
+    port = _port(bot)
+    with pytest.raises(NotSupported):
+        await port.mute("tg:-4001234", USER, 600)  # basic group by its id
+    chat_types[-1001000] = "group"  # an event said so: the type wins
+    with pytest.raises(NotSupported):
+        await port.mute(GROUP, USER, 600)
+    with pytest.raises(NotSupported):
+        await port.unmute(GROUP, USER)
+    assert bot.calls == []
+    chat_types[-1001000] = "supergroup"
+    await port.mute(GROUP, USER, 600)
+    assert [m for m, _ in bot.calls] == ["restrict_chat_member"]
+
+
+async def test_a_basic_group_message_records_its_chat_type() -> None:
+    """Chat.type is "group" for a basic group (Bot API, Chat): a message from
+    one is remembered, and mute there is NotSupported even for a -100 id."""
+    from adapters import NotSupported
+    from adapters.telegram import event_info
+
+    event = _parse(
+        _message(text="hi", chat={"id": -1001000, "type": "group", "title": "3栋"})
+    )
+    assert event_info(StubBot(), event) is not None  # type: ignore[arg-type]
+    with pytest.raises(NotSupported):
+        await _port(StubBot()).mute(GROUP, USER, 600)
+
+
+# ---- new_chat_members: one join each ---------------------------------------
+
+
+def _message(**fields: Any) -> dict[str, Any]:
+    return {
+        "message_id": 77,
+        "date": int(time.time()),
+        "chat": {"id": -1001000, "type": "supergroup", "title": "3栋业主群"},
+        "from": {"id": 9, "is_bot": False, "first_name": "管理员"},
+        **fields,
+    }
+
+
+def _parse(message: dict[str, Any]):
+    from nonebot.adapters.telegram import Event
+
+    return Event.parse_event({"update_id": 1, "message": message})
+
+
+def _three_added():
+    return _parse(
+        _message(
+            new_chat_members=[
+                {"id": uid, "is_bot": False, "first_name": f"user{uid}"}
+                for uid in (101, 102, 103)
+            ]
+        )
+    )
+
+
+def test_three_members_added_at_once_are_three_joins() -> None:
+    """Bot API, Message.new_chat_members: "Array of User … New members that were
+    added to the group or supergroup" (as quoted by simbot's and paperplane's
+    Message docs). Each member added is its own join."""
+    from adapters.telegram import member_change, member_changes, split_joins
+
+    event = _three_added()
+    changes = member_changes(StubBot(), event)  # type: ignore[arg-type]
+    assert [c.user for c in changes] == ["tg:101", "tg:102", "tg:103"]
+    assert all(c.joined and not c.kicked for c in changes)
+    assert {c.group for c in changes} == {GROUP}
+    assert {c.operator for c in changes} == {"tg:9"}
+    # what handlers see: one event per member, each translating to its join
+    split = split_joins(event)
+    assert [
+        member_change(StubBot(), e).user  # type: ignore[arg-type, union-attr]
+        for e in split
+    ] == ["tg:101", "tg:102", "tg:103"]
+
+
+async def test_the_adapter_hands_each_member_to_the_handlers(monkeypatch) -> None:
+    """nonebot-adapter-telegram's Adapter parses an update into one event and
+    awaits ``bot.handle_event(event)`` (nonebot/adapters/telegram/adapter.py);
+    linli's port makes that one event per member added, in order."""
+    from nonebot.adapters.telegram import Bot
+
+    import adapters.telegram as tg
+
+    seen: list[list[int]] = []
+
+    async def handled(bot, event) -> None:
+        seen.append([u.id for u in event.new_chat_members])
+
+    monkeypatch.setattr(tg, "_handle_event", handled)
+    await Bot.handle_event(object(), _three_added())  # type: ignore[arg-type]
+    assert seen == [[101], [102], [103]]
