@@ -61,3 +61,51 @@ async def test_the_faq_cooldown_pointer_replies_over_telegram(
     finally:
         await linli_process.stop()
         print(linli_process.log()[-3000:])
+
+
+RULES_CONFIG = """
+core:
+  admins: ["tg:500"]
+  scheduler:
+    poll_seconds: 0.2
+    retry_base_seconds: 0.5
+groups:
+  "tg:-1001000":
+    name: 3栋业主群
+    role: residents
+rules:
+  notices:
+    per_group: 50
+"""
+
+
+def _welcomes(telegram: FakeTelegram) -> set[int]:
+    """The users the welcomes mention (their text_mention entities)."""
+    return {
+        entity["user"]["id"]
+        for call in telegram.calls
+        if call.method == "sendMessage" and "欢迎加入" in call.params["text"]
+        for entity in call.params.get("entities") or []
+        if entity.get("type") == "text_mention"
+    }
+
+
+async def test_three_members_added_at_once_are_each_welcomed(
+    linli_process: LinliProcess, telegram: FakeTelegram
+) -> None:
+    """Bot API, Message.new_chat_members: "New members that were added to the
+    group or supergroup" — an array of User (as quoted by simbot's and
+    paperplane's Message docs). One service message adding three members gives
+    three joins, so three welcomes, each mentioning its member."""
+    linli_process.config_text = RULES_CONFIG
+    linli_process.env = {"TELEGRAM_BOTS": telegram.bots_env()}
+    await linli_process.start()
+    try:
+        telegram.members_added([101, 102, 103], chat=-1001000)
+        await telegram.expect(
+            "sendMessage", where=lambda c: len(_welcomes(telegram)) == 3
+        )
+        assert _welcomes(telegram) == {101, 102, 103}
+    finally:
+        await linli_process.stop()
+        print(linli_process.log()[-3000:])

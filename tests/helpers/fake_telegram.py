@@ -145,6 +145,27 @@ class FakeTelegram:
         )  # fmt: skip
         return message_id
 
+    def members_added(
+        self, users: list[int], *, chat: int = -1001000, by: int = 42
+    ) -> None:
+        """Queue a supergroup service message adding ``users`` at once
+        (Message.new_chat_members, an array of User)."""
+        self.updates.append(
+            {
+                "update_id": next(self._ids),
+                "message": {
+                    "message_id": next(self._msg_ids),
+                    "date": int(time.time()),
+                    "chat": {"id": chat, "type": "supergroup", "title": "3栋业主群"},
+                    "from": {"id": by, "is_bot": False, "first_name": "张三"},
+                    "new_chat_members": [
+                        {"id": uid, "is_bot": False, "first_name": f"user{uid}"}
+                        for uid in users
+                    ],
+                },
+            }
+        )
+
     async def expect(
         self, method: str, *, where=lambda call: True, timeout: float = 15.0
     ) -> TgCall:
