@@ -386,19 +386,33 @@ def split_joins(event: Event) -> list[Event]:
     ]
 
 
+def without_mentions(event: Event) -> Event:
+    """A message event whose ``message`` (what commands take their arguments
+    from) leaves out text_mention entities: the member's name is not an
+    argument ("/禁言 张三 10m" → "10m"). ``original_message`` keeps them, so
+    :func:`event_info` still sees who was mentioned."""
+    if isinstance(event, MessageEvent) and any(
+        seg.type == "text_mention" for seg in event.message
+    ):
+        event.message = Message(
+            seg for seg in event.message if seg.type != "text_mention"
+        )
+    return event
+
+
 _handle_event = Bot.handle_event
 
 
-async def _handle_each_join(self: Bot, event: Event) -> None:
+async def _dispatch(self: Bot, event: Event) -> None:
     for one in split_joins(event):
-        await _handle_event(self, one)
+        await _handle_event(self, without_mentions(one))
 
 
-if getattr(Bot.handle_event, "__name__", "") != _handle_each_join.__name__:
+if getattr(Bot.handle_event, "__name__", "") != _dispatch.__name__:
     # linli's port translates one notice into one MemberChange (adapters'
     # member_change); the adapter hands a multi-member notice to the handlers
-    # as one event per member instead
-    Bot.handle_event = _handle_each_join  # type: ignore[method-assign]
+    # as one event per member instead, and commands get no mention names
+    Bot.handle_event = _dispatch  # type: ignore[method-assign]
 
 
 def join_request(bot: Bot, event: Event) -> JoinRequest | None:

@@ -187,3 +187,38 @@ async def test_the_adapter_hands_each_member_to_the_handlers(monkeypatch) -> Non
     monkeypatch.setattr(tg, "_handle_event", handled)
     await Bot.handle_event(object(), _three_added())  # type: ignore[arg-type]
     assert seen == [[101], [102], [103]]
+
+
+# ---- command arguments leave out text_mention names -----------------------
+
+
+def test_a_text_mention_name_is_not_a_command_argument() -> None:
+    """Bot API, MessageEntity: type "text_mention" is "for users without
+    usernames", with ``user`` the mentioned User; nonebot-adapter-telegram
+    keeps it as an Entity whose text is the name, and Entity.is_text() is True
+    (nonebot/adapters/telegram/message.py), so extract_plain_text() kept "张三"
+    before "10m" and /禁言's duration parse failed. The command's message leaves
+    the name out; the mention itself stays in what the port reports."""
+    from adapters.telegram import event_info, without_mentions
+
+    text = "/禁言 张三 10m"
+    event = _parse(
+        _message(
+            text=text,
+            entities=[
+                {"type": "bot_command", "offset": 0, "length": 3},
+                {
+                    "type": "text_mention",
+                    "offset": 4,
+                    "length": 2,
+                    "user": {"id": 42, "is_bot": False, "first_name": "张三"},
+                },
+            ],
+        )
+    )
+    assert "张三" in event.get_message().extract_plain_text()
+    event = without_mentions(event)
+    args = event.get_message().extract_plain_text()
+    assert "张三" not in args and args.split() == ["/禁言", "10m"]
+    info = event_info(StubBot(), event)  # type: ignore[arg-type]
+    assert info is not None and info.mentions == ("tg:42",)
