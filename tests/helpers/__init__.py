@@ -24,6 +24,8 @@ Handler tests (bots.py, events.py, routing.py)
   ``bot = v11_bot(ctx)``, ``bot = v12_bot(ctx)``
 - group_message / private_message / v12_group_message — the events they send:
   ``ctx.receive_event(bot, group_message("/投票 结果", group=1000, role="admin"))``
+  (a ComWeChat message makes linli ask ``wx.get_groupmember_nickname``: expect
+  the call, or give ``v12_group_message(text, card="3-2-201 张三")``)
 - routed / router — nonebug on core's router, only the named plugins routed:
   ``async with routed(app, "vote") as ctx: …; ctx.should_finished(router())``
 - expect_reply — one message, exactly one reply, and done:

@@ -69,9 +69,21 @@ def private_message(text: str, *, user: int = 42) -> PrivateMessageEvent:
 
 
 def v12_group_message(
-    text: str, *, group: str = "777@chatroom", user: str = "wxid_a"
+    text: str,
+    *,
+    group: str = "777@chatroom",
+    user: str = "wxid_a",
+    card: str | None = None,
 ) -> V12GroupMessageEvent:
+    """A ComWeChat group message. Its events carry no name: linli asks
+    ``wx.get_groupmember_nickname`` for the 群昵称 (expect that call), unless
+    ``card`` is given, which puts the name in the port's cache beforehand."""
     from datetime import datetime
+
+    if card is not None:
+        from adapters.onebot_v12 import group_names
+
+        group_names.put((V12_SELF_ID, f"wx:{group}", f"wx:{user}"), card)
 
     message = V12Message(text)
     return V12GroupMessageEvent(

@@ -110,7 +110,8 @@ async def test_bots_of_both_onebot_versions(app: App) -> None:
         ctx.should_call_send(event, Capture(), result=None)
         ctx.should_finished(router())
     async with routed(app, "vote") as ctx:
-        event = v12_group_message("/投票", group=f"{new_group_id()}@chatroom")
+        room = f"{new_group_id()}@chatroom"
+        event = v12_group_message("/投票", group=room, card="3-2-201 张三")
         ctx.receive_event(v12_bot(ctx), event)
         ctx.should_call_send(event, Capture(), result=None)
         ctx.should_finished(router())
@@ -120,4 +121,5 @@ async def test_expect_reply_on_either_platform(app: App) -> None:
     usage = Capture()
     await expect_reply(app, "vote", group_message("/投票", group=new_group_id()), usage)
     room = f"{new_group_id()}@chatroom"
-    await expect_reply(app, "vote", v12_group_message("/投票", group=room), usage.text)
+    event = v12_group_message("/投票", group=room, card="3-2-201 张三")
+    await expect_reply(app, "vote", event, usage.text)
