@@ -87,6 +87,19 @@ class Terminal:
         self.pump(0.3)
         os.write(self.master, text.encode() + b"\r")
 
+    def type_early(self, text: str, attempts: int = 5) -> None:
+        """Type ``text`` while the screen may still be mounting: a key pressed
+        before the input box exists is lost (seen on a loaded machine), so
+        type again until the line shows as the user's message."""
+        for _ in range(attempts):
+            self.type(text)
+            try:
+                self.wait_for(text, timeout=15)
+                return
+            except AssertionError:
+                continue
+        raise AssertionError(f"{text!r} could not be typed")
+
     def close(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
@@ -116,7 +129,7 @@ def test_a_newcomer_tries_linli_in_the_terminal(terminal: Terminal, tmp_path) ->
     # typed the moment the input box is drawn (start-up may still be opening
     # the database): it waits for the database and is answered
     terminal.wait_for("Send Message")
-    terminal.type("/接龙 周日包饺子")
+    terminal.type_early("/接龙 周日包饺子")
     terminal.wait_for("【接龙】周日包饺子", timeout=120)  # start-up, migrations first
 
     # the welcome says who you are, where the data goes and how to quit
