@@ -23,7 +23,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from operator import itemgetter
 
 import ahocorasick
 from rapidfuzz import fuzz
@@ -135,9 +134,6 @@ class Stripper:
         if self._pattern is None:
             return compact_text
         return self._pattern.sub("", compact_text)
-
-
-_second = itemgetter(1)
 
 
 def _grams(text: str) -> set[str]:
@@ -291,7 +287,12 @@ class Index:
             for m in best.values()
             if m.entry.in_scope(group, tags) and m.entry.active_at(minute)
         ]
-        usable.sort(key=lambda m: (-m.score, m.entry.source != "taught"))
+        # ties: taught entries first, then the order of the entries (stable
+        # across restarts; no set or hash order decides)
+        order = {id(entry): i for i, entry in enumerate(self.entries)}
+        usable.sort(
+            key=lambda m: (-m.score, m.entry.source != "taught", order[id(m.entry)])
+        )
         return usable[:limit]
 
     def _contained(self, whole: str, offer) -> None:
@@ -328,9 +329,9 @@ class Index:
             return
         message = self.strip(whole) or whole
         grams = _grams(message)
-        lists = [
+        lists = [  # in gram order, not set order: the same answer after a restart
             posting
-            for gram in grams
+            for gram in sorted(grams)
             if (posting := self._postings.get(gram)) and len(posting) <= MAX_POSTING
         ]
         if not lists:
@@ -338,7 +339,7 @@ class Index:
         if len(lists) > MAX_GRAMS:
             lists = heapq.nsmallest(MAX_GRAMS, lists, key=len)
         counts = Counter(chain.from_iterable(lists))
-        ranked = sorted(counts.items(), key=_second, reverse=True)
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         # a candidate sharing far fewer grams than the best one is noise
         need = max(1, MIN_SHARED * len(grams), RELATIVE * ranked[0][1])
         per_entry: dict[int, int] = {}

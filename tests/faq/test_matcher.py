@@ -183,3 +183,18 @@ def test_keyword_rule_syntax() -> None:
     assert parse_hours("18:00-09:00") == (18 * 60, 9 * 60)
     with pytest.raises(ValueError):
         parse_hours("9点")
+
+
+def test_ties_follow_the_entries_order_not_hash_order() -> None:
+    """Two entries that score alike: the first in the file wins, whatever
+    Python's hash seed (the same answer after a restart)."""
+    from plugins.faq.matcher import Entry, Index
+
+    def entry(key: str) -> Entry:
+        return Entry(key=key, answer=key, questions=("会所几点开门",))
+
+    for keys in (["甲", "乙"], ["乙", "甲"]):
+        index = Index([entry(k) for k in keys])
+        found = index.match("会所几点开门呀", question_like=True)
+        assert [m.entry.key for m in found] == keys
+        assert found[0].score == found[1].score
