@@ -40,7 +40,7 @@ __all__ = [
     "capability_table",
     "event_info",
     "join_request",
-    "member_change",
+    "member_changes",
     "port_for",
     "qualify",
     "split_id",
@@ -73,17 +73,20 @@ def event_info(bot: Bot, event: Event, *, v11_platform: str = "qq") -> EventInfo
     return None
 
 
-def member_change(
+def member_changes(
     bot: Bot, event: Event, *, v11_platform: str = "qq"
-) -> MemberChange | None:
-    """A join or leave notice in linli's terms; None for other events."""
-    if isinstance(event, v11.Event):
-        return onebot_v11.member_change(event, v11_platform)
-    if isinstance(event, v12.Event) and isinstance(bot, v12.Bot):
-        return onebot_v12.member_change(event, bot)
+) -> tuple[MemberChange, ...]:
+    """The joins or the leave of a notice in linli's terms, one per member
+    (a Telegram notice may add several); empty for other events."""
     if isinstance(bot, tg.Bot):
-        return telegram.member_change(bot, event)
-    return None
+        return telegram.member_changes(bot, event)
+    if isinstance(event, v11.Event):
+        change = onebot_v11.member_change(event, v11_platform)
+    elif isinstance(event, v12.Event) and isinstance(bot, v12.Bot):
+        change = onebot_v12.member_change(event, bot)
+    else:
+        change = None
+    return () if change is None else (change,)
 
 
 def join_request(

@@ -368,24 +368,6 @@ def member_changes(bot: Bot, event: Event) -> tuple[MemberChange, ...]:
     )
 
 
-def member_change(bot: Bot, event: Event) -> MemberChange | None:
-    """The one change of a notice. A notice adding several members reaches
-    handlers split into one event per member (see :func:`split_joins`)."""
-    changes = member_changes(bot, event)
-    return changes[0] if changes else None
-
-
-def split_joins(event: Event) -> list[Event]:
-    """One NewChatMemberEvent per member added, so that each gets its own join
-    (welcome, blacklist check, raid count); other events as they are."""
-    if not isinstance(event, NewChatMemberEvent) or len(event.new_chat_members) < 2:
-        return [event]
-    return [
-        event.model_copy(update={"new_chat_members": [user]})
-        for user in event.new_chat_members
-    ]
-
-
 def without_mentions(event: Event) -> Event:
     """A message event whose ``message`` (what commands take their arguments
     from) leaves out text_mention entities: the member's name is not an
@@ -404,14 +386,12 @@ _handle_event = Bot.handle_event
 
 
 async def _dispatch(self: Bot, event: Event) -> None:
-    for one in split_joins(event):
-        await _handle_event(self, without_mentions(one))
+    await _handle_event(self, without_mentions(event))
 
 
 if getattr(Bot.handle_event, "__name__", "") != _dispatch.__name__:
-    # linli's port translates one notice into one MemberChange (adapters'
-    # member_change); the adapter hands a multi-member notice to the handlers
-    # as one event per member instead, and commands get no mention names
+    # commands get no mention names: the adapter builds the command's
+    # arguments from event.message before linli sees the event
     Bot.handle_event = _dispatch  # type: ignore[method-assign]
 
 

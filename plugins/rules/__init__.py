@@ -12,7 +12,7 @@ from nonebot.adapters import Bot, Event
 from nonebot.plugin import PluginMetadata
 
 require("plugins.core")
-from adapters import join_request, member_change  # noqa: E402
+from adapters import join_request, member_changes  # noqa: E402
 from plugins.core import (  # noqa: E402
     Context,
     hook,
@@ -50,20 +50,19 @@ members = on_notice(priority=1, block=False)
 
 @members.handle()
 async def _members(bot: Bot, event: Event) -> None:
-    change = member_change(bot, event, v11_platform=v11_platform(bot))
-    if change is None:
-        return
-    current = store.current
-    cfg = current.section("rules", change.group)
-    if not cfg.enabled:
-        return
-    try:
-        if change.joined:
-            await joins.member_joined(change, port_of(bot), cfg, current)
-        else:
-            await joins.member_left(change)
-    except Exception:
-        logger.exception(f"rules: could not handle {change}")
+    """Each member who joined or left (several at once on Telegram), in order."""
+    for change in member_changes(bot, event, v11_platform=v11_platform(bot)):
+        current = store.current
+        cfg = current.section("rules", change.group)
+        if not cfg.enabled:
+            continue
+        try:
+            if change.joined:
+                await joins.member_joined(change, port_of(bot), cfg, current)
+            else:
+                await joins.member_left(change)
+        except Exception:
+            logger.exception(f"rules: could not handle {change}")
 
 
 requests = on_request(priority=1, block=False)
