@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nonebot import get_loaded_plugins
+from nonebot import get_plugin
 
+from .help import topics
 from .i18n import t
 from .sample import ORDER, PLUGINS
 
@@ -38,14 +39,14 @@ class Feature:
 
 
 def features() -> list[Feature]:
-    """The loaded features with help texts, in config/linli.yaml's order."""
+    """The loaded features with help texts (as /帮助 finds them), in
+    config/linli.yaml's order."""
     found = []
-    for plugin in get_loaded_plugins():
-        meta = plugin.metadata
-        linli = (meta.extra or {}).get("linli") if meta else None
-        if plugin.name == "core" or not linli or "help" not in linli:
+    for topic in topics():
+        plugin = get_plugin(topic.plugin)
+        if topic.plugin == "core" or plugin is None or plugin.metadata is None:
             continue
-        found.append(Feature(plugin.name, meta.description, linli["help"]))
+        found.append(Feature(topic.plugin, plugin.metadata.description, topic.prefix))
     rank = {name: i for i, name in enumerate(ORDER)}
     return sorted(found, key=lambda f: (rank.get(f.name, len(ORDER)), f.name))
 
