@@ -387,10 +387,14 @@ async def run_config(args: argparse.Namespace, locale: str) -> int:
     """The assembled config/linli.yaml on stdout, or written with ``--write``."""
     from .sample import SHIPPED, assemble
 
-    text = assemble()
-    if args.write:
-        SHIPPED.write_text(text, encoding="utf-8", newline="\n")
-        say(t(locale, "core.cli.config_written", path=str(SHIPPED)))
+    return _print_or_write(assemble(), SHIPPED, args.write, locale)
+
+
+def _print_or_write(text: str, path: Path, write: bool, locale: str) -> int:
+    """A generated file: written to ``path`` (and said so), or printed."""
+    if write:
+        path.write_text(text, encoding="utf-8", newline="\n")
+        say(t(locale, "core.cli.config_written", path=str(path)))
     else:
         sys.stdout.write(text)
     return 0
@@ -451,9 +455,4 @@ async def run_docs(args: argparse.Namespace, locale: str) -> int:
     from .readme import README, render
 
     text = render(README.read_text(encoding="utf-8"))
-    if args.write:
-        README.write_text(text, encoding="utf-8", newline="\n")
-        say(t(locale, "core.cli.config_written", path=str(README)))
-    else:
-        sys.stdout.write(text)
-    return 0
+    return _print_or_write(text, README, args.write, locale)
