@@ -22,6 +22,7 @@ from .port import (
     PlatformError,
     Port,
     PortError,
+    Quoted,
     qualify,
     split_id,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "PlatformError",
     "Port",
     "PortError",
+    "Quoted",
     "capability_table",
     "event_info",
     "join_request",

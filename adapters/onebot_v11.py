@@ -28,6 +28,7 @@ from .port import (
     NotSupported,
     PlatformError,
     PlatformRole,
+    Quoted,
     Segment,
     SegmentKind,
     mentioned,
@@ -252,7 +253,26 @@ def event_info(event: MessageEvent, platform: str) -> EventInfo:
         to_me=event.to_me,
         text=message.extract_plain_text(),
         segments=segments(message),
+        quoted=quoted(event, platform),
     )
+
+
+def quoted(event: MessageEvent, platform: str) -> Quoted | None:
+    """The replied-to message: nonebot-adapter-onebot fetches it with
+    ``get_msg`` (v11/bot.py ``_check_reply``) into ``event.reply``; when that
+    call failed only the ``reply`` segment's id is known."""
+    reply = event.reply
+    if reply is not None:
+        sender = reply.sender.user_id
+        return Quoted(
+            message_id=str(reply.message_id),
+            user=qualify(platform, sender) if sender is not None else None,
+            text=reply.message.extract_plain_text(),
+        )
+    for seg in event.original_message:
+        if seg.type == "reply" and seg.data.get("id") is not None:
+            return Quoted(message_id=str(seg.data["id"]), user=None)
+    return None
 
 
 def member_change(event: Event, platform: str) -> MemberChange | None:

@@ -34,6 +34,7 @@ from .port import (
     Mention,
     NotSupported,
     PlatformError,
+    Quoted,
     Segment,
     SegmentKind,
     mentioned,
@@ -356,7 +357,29 @@ def event_info(event: MessageEvent, bot: Bot) -> EventInfo:
         to_me=event.to_me,
         text=message.extract_plain_text(),
         segments=segments(message),
+        quoted=quoted(event, platform),
     )
+
+
+def quoted(event: MessageEvent, platform: str) -> Quoted | None:
+    """The replied-to message from the ``reply`` segment (OneBot v12: data
+    ``message_id`` and optional ``user_id``, read by nonebot-adapter-onebot into
+    ``event.reply``); v12 has no action to fetch its text."""
+    reply = event.reply
+    if reply is not None:
+        user = reply.user_id
+        return Quoted(
+            message_id=str(reply.message_id),
+            user=qualify(platform, user) if user else None,
+        )
+    for seg in event.original_message:
+        if seg.type == "reply" and seg.data.get("message_id"):
+            user = seg.data.get("user_id")
+            return Quoted(
+                message_id=str(seg.data["message_id"]),
+                user=qualify(platform, user) if user else None,
+            )
+    return None
 
 
 def member_change(event: Event, bot: Bot) -> MemberChange | None:

@@ -85,6 +85,16 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Quoted:
+    """The message a member replied to (quoted): its id, its sender when the
+    platform says (qualified id), and its text ("" when it does not)."""
+
+    message_id: str
+    user: str | None
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class EventInfo:
     """Who said what where, in linli's terms, for any adapter's message event."""
 
@@ -98,6 +108,7 @@ class EventInfo:
     to_me: bool
     text: str = ""
     segments: tuple[Segment, ...] = ()
+    quoted: Quoted | None = None
 
     @property
     def kinds(self) -> frozenset[str]:

@@ -34,6 +34,7 @@ from .port import (
     Mention,
     NotSupported,
     PlatformRole,
+    Quoted,
     Segment,
     SegmentKind,
     mentioned,
@@ -338,6 +339,23 @@ def event_info(bot: Bot, event: MessageEvent) -> EventInfo | None:
         to_me=event.is_tome(),
         text=message.extract_plain_text(),
         segments=_segments(message, forwarded),
+        quoted=_quoted(event),
+    )
+
+
+def _quoted(event: MessageEvent) -> Quoted | None:
+    """The replied-to message: the Bot API's ``reply_to_message`` (a whole
+    Message, sender and text included), parsed by nonebot-adapter-telegram into
+    ``event.reply_to_message``."""
+    replied = event.reply_to_message
+    if replied is None:
+        return None
+    sender = getattr(replied, "from_", None)
+    message = getattr(replied, "original_message", None)
+    return Quoted(
+        message_id=str(replied.message_id),
+        user=qualify(PLATFORM, sender.id) if sender is not None else None,
+        text=message.extract_plain_text() if message is not None else "",
     )
 
 

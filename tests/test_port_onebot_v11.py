@@ -542,3 +542,72 @@ async def test_acknowledge_logs_a_refusal_and_never_raises(app: App) -> None:
         )
         assert await acknowledge(port, "qq:1000", "78") is True
         assert await acknowledge(port, "qq:1000", None) is False  # no call
+
+
+# ---- the replied-to (quoted) message -------------------------------------
+
+
+async def test_quoted_message_is_what_get_msg_answered(app: App) -> None:
+    """A reply arrives as ``[{"type": "reply", "data": {"id": "…"}}, text…]``;
+    nonebot-adapter-onebot calls ``get_msg`` (v11/bot.py ``_check_reply``), and
+    NapCat answers an OB11Message: time, message_type, message_id, real_id,
+    message_seq, sender {user_id, nickname, card, role}, message (array),
+    raw_message, font, group_id, user_id (NapNeko/NapCatQQ
+    packages/napcat-onebot/action/msg/GetMsg.ts). The quoted sender and text
+    come from that answer."""
+    from nonebot.adapters.onebot.v11.bot import _check_reply
+
+    from adapters.onebot_v11 import event_info
+    from adapters.port import Quoted
+
+    event = group_message("/举报", group=1000, user=42, role="admin")
+    event.original_message = MessageSegment.reply(5001) + event.message
+    event.message = event.original_message.copy()
+    napcat_get_msg = {
+        "time": 1764700000,
+        "message_type": "group",
+        "message_id": 5001,
+        "real_id": 5001,
+        "message_seq": 812,
+        "sender": {"user_id": 77, "nickname": "推广", "card": "", "role": "member"},
+        "message": [{"type": "text", "data": {"text": "加微信 abc123 领红包"}}],
+        "raw_message": "加微信 abc123 领红包",
+        "font": 14,
+        "group_id": 1000,
+        "user_id": 77,
+    }
+    async with app.test_api() as ctx:
+        bot = _bot(ctx)
+        ctx.should_call_api("get_msg", {"message_id": 5001}, napcat_get_msg)
+        await _check_reply(bot, event)
+    info = event_info(event, "qq")
+    assert info.quoted == Quoted("5001", "qq:77", "加微信 abc123 领红包")
+    assert info.text == "/举报"
+
+
+async def test_quoted_message_when_get_msg_failed_keeps_the_id(app: App) -> None:
+    """NapCat throws "消息不存在" for a message it no longer has (GetMsg.ts);
+    the adapter logs and leaves ``event.reply`` empty: only the id is known."""
+    from nonebot.adapters.onebot.v11.bot import _check_reply
+
+    from adapters.onebot_v11 import event_info
+    from adapters.port import Quoted
+
+    event = group_message("/举报")
+    event.original_message = MessageSegment.reply(5002) + event.message
+    event.message = event.original_message.copy()
+    async with app.test_api() as ctx:
+        bot = _bot(ctx)
+        ctx.should_call_api(
+            "get_msg",
+            {"message_id": 5002},
+            exception=ActionFailed(status="failed", retcode=200, message="消息不存在"),
+        )
+        await _check_reply(bot, event)
+    assert event_info(event, "qq").quoted == Quoted("5002", None)
+
+
+def test_a_message_that_quotes_nothing_has_no_quoted() -> None:
+    from adapters.onebot_v11 import event_info
+
+    assert event_info(group_message("hi"), "qq").quoted is None

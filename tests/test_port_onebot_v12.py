@@ -665,3 +665,46 @@ async def test_upload_file_not_supported_elsewhere(app: App, tmp_path) -> None:
         port = _port(_bot(ctx, impl="SomeOtherImpl"))
         with pytest.raises(NotSupported):
             await port.upload_file(str(tmp_path / "x"), "x", user="wx:wxid_a")
+
+
+# ---- the replied-to (quoted) message -------------------------------------
+
+
+async def test_quoted_message_from_the_reply_segment(app: App) -> None:
+    """OneBot v12's reply segment: ``{"type": "reply", "data": {"message_id":
+    …, "user_id": …}}`` (user_id optional, onebot-12 spec message/segment);
+    nonebot-adapter-onebot reads it into ``event.reply`` (v12/bot.py
+    ``_check_reply``). v12 has no action that returns a message's text."""
+    from nonebot.adapters.onebot.v12 import MessageSegment
+    from nonebot.adapters.onebot.v12.bot import _check_reply
+
+    from adapters import event_info
+    from adapters.port import Quoted
+
+    event = v12_group_message("/举报", group="777@chatroom", user="wxid_admin")
+    event.original_message = MessageSegment.reply("m88", user_id="wxid_ad") + (
+        event.message
+    )
+    event.message = event.original_message.copy()
+    async with app.test_api() as ctx:
+        bot = _bot(ctx)
+        _check_reply(bot, event)
+        info = event_info(bot, event)
+    assert info is not None
+    assert info.quoted == Quoted("m88", "wx:wxid_ad")
+
+
+async def test_quoted_message_without_user_keeps_the_id(app: App) -> None:
+    from nonebot.adapters.onebot.v12 import Message, MessageSegment
+
+    from adapters import event_info
+    from adapters.port import Quoted
+
+    event = v12_group_message("/举报")
+    event.original_message = Message(
+        [MessageSegment("reply", {"message_id": "m89"})]
+    ) + Message("/举报")
+    async with app.test_api() as ctx:
+        info = event_info(_bot(ctx), event)
+    assert info is not None
+    assert info.quoted == Quoted("m89", None)

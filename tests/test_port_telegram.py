@@ -217,3 +217,29 @@ def test_a_text_mention_name_is_not_a_command_argument() -> None:
     assert "张三" not in args and args.split() == ["/禁言", "10m"]
     info = event_info(StubBot(), event)  # type: ignore[arg-type]
     assert info is not None and info.mentions == ("tg:42",)
+
+
+# ---- the replied-to (quoted) message ----------------------------------------
+
+
+def test_quoted_message_is_reply_to_message() -> None:
+    """Bot API, Message.reply_to_message: "For replies in the same chat and
+    message thread, the original message"; nonebot-adapter-telegram parses it
+    into ``event.reply_to_message`` (nonebot/adapters/telegram/event.py)."""
+    from adapters.port import Quoted
+    from adapters.telegram import event_info
+
+    event = _parse(
+        _message(
+            text="/举报",
+            entities=[{"type": "bot_command", "offset": 0, "length": 3}],
+            reply_to_message=_message(
+                message_id=70,
+                **{"from": {"id": 55, "is_bot": False, "first_name": "推广"}},
+                text="加微信 abc123 领红包",
+            ),
+        )
+    )
+    info = event_info(StubBot(), event)  # type: ignore[arg-type]
+    assert info is not None
+    assert info.quoted == Quoted("70", "tg:55", "加微信 abc123 领红包")

@@ -13,7 +13,7 @@ from nonebot.adapters import Bot, Event
 from nonebot.exception import FinishedException, SkippedException
 from nonebot.params import Depends
 
-from adapters import EventInfo, Port, event_info, qualify
+from adapters import EventInfo, Port, Quoted, event_info, qualify
 from adapters.base import message_id_of
 
 from .bots import port_of, v11_platform
@@ -57,6 +57,12 @@ class Context:
         """The members @-mentioned in the message, the bot itself left out."""
         me = qualify(self.info.platform, self.info.self_id)
         return [user for user in self.info.mentions if user != me]
+
+    async def replied(self) -> Quoted | None:
+        """The message this one replies to (quotes): its id, its sender (when
+        the platform says) and its text ("" when the platform does not give it);
+        None when the message is not a reply."""
+        return self.info.quoted
 
     @property
     def household(self) -> Household | None:

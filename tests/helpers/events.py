@@ -10,8 +10,13 @@ from __future__ import annotations
 import itertools
 import time
 
-from nonebot.adapters.onebot.v11 import GroupMessageEvent, Message, PrivateMessageEvent
-from nonebot.adapters.onebot.v11.event import Sender
+from nonebot.adapters.onebot.v11 import (
+    GroupMessageEvent,
+    Message,
+    MessageSegment,
+    PrivateMessageEvent,
+)
+from nonebot.adapters.onebot.v11.event import Reply, Sender
 from nonebot.adapters.onebot.v12 import GroupMessageEvent as V12GroupMessageEvent
 from nonebot.adapters.onebot.v12 import Message as V12Message
 from nonebot.adapters.onebot.v12.event import BotSelf
@@ -29,9 +34,27 @@ def group_message(
     card: str = "3-2-201 张三",
     role: str = "member",
     message_id: int | None = None,
+    quote: tuple[int, int, str] | None = None,
 ) -> GroupMessageEvent:
+    """``quote=(message_id, sender, text)`` makes it a reply to that message, as
+    the adapter leaves it after fetching the quoted one with ``get_msg``
+    (nonebot-adapter-onebot v11/bot.py ``_check_reply``): the ``reply`` segment
+    stays in ``original_message``, ``event.reply`` holds the quoted message."""
     message = Message(text)
-    return GroupMessageEvent(
+    original = message
+    reply = None
+    if quote is not None:
+        quoted_id, quoted_user, quoted_text = quote
+        original = MessageSegment.reply(quoted_id) + message
+        reply = Reply(
+            time=int(time.time()),
+            message_type="group",
+            message_id=quoted_id,
+            real_id=quoted_id,
+            sender=Sender(user_id=quoted_user, nickname="nick"),
+            message=Message(quoted_text),
+        )
+    event = GroupMessageEvent(
         time=int(time.time()),
         self_id=int(SELF_ID),
         post_type="message",
@@ -40,13 +63,15 @@ def group_message(
         message_type="group",
         message_id=message_id if message_id is not None else next(_ids),
         message=message,
-        original_message=message,
+        original_message=original,
         raw_message=text,
         font=0,
         sender=Sender(user_id=user, nickname="nick", card=card, role=role),
         group_id=group,
         to_me=False,
     )
+    event.reply = reply
+    return event
 
 
 def private_message(text: str, *, user: int = 42) -> PrivateMessageEvent:
