@@ -72,11 +72,11 @@ async def test_broadcast_to_100_groups_and_a_raid_keep_every_budget() -> None:
     await asyncio.wait_for(asyncio.gather(*futures), 60)
 
     assert len(port.log) == 200 + 6 + 4  # nothing dropped
-    times = [t for t, _, _ in port.log]
-    assert _max_in_window(times, 0.2) <= 40  # the bot's budget held
+    messages = [entry for entry in port.log if not entry[2].startswith("mute")]
+    assert _max_in_window([t for t, _, _ in messages], 0.2) <= 40  # the bot's budget
     for n in range(100):
         group = f"qq:{n}"
-        mine = [(t, what) for t, target, what in port.log if target == group]
+        mine = [(t, what) for t, target, what in messages if target == group]
         assert _max_in_window([t for t, _ in mine], 0.3) <= 3  # the group's budget
         if group != raid:
             assert [w for _, w in mine] == ["【通知】明天停水", "【通知】后天停电"]
@@ -87,6 +87,34 @@ async def test_broadcast_to_100_groups_and_a_raid_keep_every_budget() -> None:
     chatter = [w for w in in_raid if w.startswith("提醒")]
     assert chatter == [f"提醒 {i}" for i in range(6)]
     assert in_raid.index(mutes[-1]) < in_raid.index(chatter[-1])
+
+
+async def test_actions_never_wait_behind_messages_and_keep_their_own_budget() -> None:
+    """An ad wave: the group's message budget is spent, a recall (here a mute)
+    queued after the waiting messages still leaves at once; the actions are
+    counted against the account's action budget (2 per 0.3 s here)."""
+    port = FakePort()
+    queue = _queue(
+        port,
+        per_group=1,
+        group_window_seconds=30,
+        actions_per_bot=2,
+        action_window_seconds=0.3,
+    )
+    start = time.monotonic()
+    first = queue.send_group("qq:1", "first")
+    held = queue.send_group("qq:1", "held back for 30 s")
+    acts = [
+        queue.act(f"qq:{n}", lambda port, n=n: port.mute(f"qq:{n}", "qq:9", 60))
+        for n in range(1, 5)
+    ]
+    await asyncio.wait_for(asyncio.gather(first, *acts), 5)
+    assert not held.done()  # the message still waits for its window
+    mutes = [t - start for t, _, what in port.log if what.startswith("mute")]
+    assert len(mutes) == 4
+    assert _max_in_window(mutes, 0.3) <= 2  # the action budget held
+    assert mutes[-1] < 2.0  # and the actions did not wait the 30 s
+    held.cancel()
 
 
 async def test_identical_waiting_message_is_coalesced() -> None:
@@ -117,3 +145,41 @@ async def test_retryable_failure_is_retried_and_refusal_is_raised() -> None:
         await queue.send_group("qq:1", "refused")
     assert await queue.send_group("qq:1", "next one still goes") == "2"
     assert await queue.send_private("qq:42", "private") == "3"
+
+
+async def test_command_replies_keep_the_group_budget(monkeypatch) -> None:
+    """``Context.send`` (every command's answer) goes through the queue: 8
+    answers in one group with a budget of 3 per 0.4 s leave at most 3 per
+    window, in order; an identical answer still waiting is sent once."""
+    import plugins.core as core
+    from adapters.port import EventInfo
+    from plugins.core.config import LinliConfig
+    from plugins.core.context import Context
+
+    sent: list[tuple[float, str]] = []
+
+    class RecordingBot:
+        self_id = "10000"
+
+        async def send(self, event, message):
+            sent.append((time.monotonic(), str(message)))
+            return {"message_id": len(sent)}
+
+    port = FakePort()
+    port.bot = RecordingBot()  # type: ignore[assignment]
+    monkeypatch.setattr(
+        core, "_queue", _queue(port, per_group=3, group_window_seconds=0.4)
+    )
+    info = EventInfo(
+        platform="qq", self_id="10000", user="qq:42", group="qq:1000",
+        message_id="1", display_name="张三", sender_role="member", to_me=False,
+    )  # fmt: skip
+    config = LinliConfig(path=None, sections={}, groups={})  # type: ignore[arg-type]
+    ctx = Context(port.bot, object(), info, port, config)  # type: ignore[arg-type]
+    texts = [f"answer {i}" for i in range(8)] + ["answer 7"]
+    ids = await asyncio.wait_for(
+        asyncio.gather(*(ctx.send(text) for text in texts)), 10
+    )
+    assert [what for _, what in sent] == [f"answer {i}" for i in range(8)]
+    assert ids[-1] == ids[-2]  # the repeated answer was coalesced
+    assert _max_in_window([t for t, _ in sent], 0.4) <= 3

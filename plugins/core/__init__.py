@@ -92,6 +92,10 @@ def send_queue() -> SendQueue:
     return _queue
 
 
+def queue_if_started() -> SendQueue | None:
+    return _queue
+
+
 # set once the database is open: the terminal try-out takes input before
 # start-up has finished (a OneBot bot can only connect after it)
 _started = asyncio.Event()

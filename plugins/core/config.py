@@ -53,13 +53,18 @@ class SchedulerConfig(BaseModel):
 
 class Budget(BaseModel):
     """At most ``per_group`` messages per group per ``group_window_seconds``, and
-    at most ``per_bot`` per bot account per ``bot_window_seconds``."""
+    at most ``per_bot`` per bot account per ``bot_window_seconds``. Moderation
+    actions (recall, mute, kick) are not messages: at most ``actions_per_bot``
+    per ``action_window_seconds``, counted apart, so an ad wave is recalled
+    while the messages wait for their budget."""
 
     model_config = ConfigDict(extra="forbid")
     per_group: int = Field(20, ge=1)
     group_window_seconds: float = Field(60.0, gt=0)
     per_bot: int = Field(60, ge=1)
     bot_window_seconds: float = Field(60.0, gt=0)
+    actions_per_bot: int = Field(120, ge=1)
+    action_window_seconds: float = Field(60.0, gt=0)
 
 
 class SendConfig(BaseModel):
@@ -67,13 +72,23 @@ class SendConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     qq: Budget = Field(default_factory=Budget)
-    wx: Budget = Field(default_factory=lambda: Budget(per_group=10, per_bot=30))
+    wx: Budget = Field(
+        default_factory=lambda: Budget(per_group=10, per_bot=30, actions_per_bot=20)
+    )
     tg: Budget = Field(
-        default_factory=lambda: Budget(per_bot=30, bot_window_seconds=1.0)
+        default_factory=lambda: Budget(
+            per_bot=30,
+            bot_window_seconds=1.0,
+            actions_per_bot=20,
+            action_window_seconds=1.0,
+        )
     )
     other: Budget = Field(default_factory=Budget)
     max_attempts: int = Field(5, ge=1)
     retry_base_seconds: float = Field(2.0, gt=0)
+    # bare replies (a vote number, a confirmation) without reactions: one
+    # "已收到：…" line per window instead of one message each
+    ack_window_seconds: float = Field(5.0, gt=0, le=120)
 
     def budget(self, platform: str) -> Budget:
         found = (

@@ -84,8 +84,29 @@ class Context:
 
     async def send(self, message: Any) -> str | None:
         """Reply in the chat the event came from; the id of the message sent,
-        where the platform says it (OneBot's dict, Telegram's Message)."""
-        return message_id_of(await self.bot.send(self.event, message))
+        where the platform says it (OneBot's dict, Telegram's Message).
+
+        The reply goes through the send queue, within the group's and the
+        account's budgets like everything linli sends; an identical reply still
+        waiting there is sent once."""
+        from . import queue_if_started
+
+        bot, event = self.bot, self.event
+
+        async def deliver(_port: Port) -> str | None:
+            return message_id_of(await bot.send(event, message))
+
+        queue = queue_if_started()
+        if queue is None:  # before start-up (a CLI, a unit test without core)
+            return await deliver(self.port)
+        target = self.group or self.user
+        return await queue.reply(
+            target,
+            deliver,
+            key=str(message),
+            private=self.group is None,
+            port=self.port,
+        )
 
     async def finish(self, message: Any = None) -> NoReturn:
         """Reply (if there is something to say) and end the handler."""

@@ -1,9 +1,13 @@
-"""The outbound send queue: what linli sends on its own goes through it.
+"""The outbound send queue: everything linli sends goes through it — its own
+posts and the replies to commands (``Context.send``).
 
-- Per target (a group, or a user for private messages) items leave in order;
-  urgent items (moderation actions, their notices) go before chatter.
+- Per target (a group, or a user for private messages) messages leave in order;
+  urgent ones (moderation notices) go before chatter.
 - Budgets per platform (``core.send``): per group and per bot account, as sliding
   windows, so that a broadcast to 100 groups never trips a platform's limits.
+- Moderation actions (recall, mute, kick) are not messages: they leave through a
+  lane of their own per group and count against the account's action budget,
+  so a recall never waits behind messages held back by theirs.
 - An identical message to the same target that is still waiting is coalesced
   (both callers get the same result).
 - A retryable failure (rate limit, network, no bot online) is retried with
@@ -39,6 +43,7 @@ class _Item:
     private: bool
     done: asyncio.Future[Any]
     port: Port | None = None  # given by the caller, else resolved for the target
+    is_action: bool = False  # a moderation action, not a message
 
 
 @dataclass
@@ -114,6 +119,22 @@ class SendQueue:
 
         return self._enqueue(user, ("private", text), send, private=True, urgent=False)
 
+    def reply(
+        self,
+        target: str,
+        send: Action,
+        *,
+        key: Any,
+        private: bool,
+        port: Port,
+    ) -> asyncio.Future[Any]:
+        """Queue a reply to an event (``Context.send``) for ``target``, the
+        event's group or, in a private chat, its sender: ``send`` delivers it
+        through ``port``; ``key`` makes two waiting replies identical."""
+        return self._enqueue(
+            target, ("reply", key), send, private=private, urgent=False, port=port
+        )
+
     def act(
         self,
         group: str,
@@ -122,11 +143,12 @@ class SendQueue:
         urgent: bool = True,
         port: Port | None = None,
     ) -> asyncio.Future[Any]:
-        """Queue a platform action in ``group`` (mute, kick, recall …): moderation
-        goes before chatter and counts against the same budgets. ``port`` is the
-        one to act through (the event's), else the group's bot's."""
+        """Queue a platform action in ``group`` (mute, kick, recall …): in the
+        group's action lane, counted against the account's action budget, not
+        the messages'. ``port`` is the one to act through (the event's), else
+        the group's bot's."""
         return self._enqueue(
-            group, None, action, private=False, urgent=urgent, port=port
+            group, None, action, private=False, urgent=urgent, port=port, is_action=True
         )
 
     def pending(self) -> int:
@@ -148,8 +170,10 @@ class SendQueue:
         private: bool,
         urgent: bool,
         port: Port | None = None,
+        is_action: bool = False,
     ) -> asyncio.Future[Any]:
-        lane = self._lanes.setdefault(target, _Lane())
+        lane_key = f"{target}\0actions" if is_action else target
+        lane = self._lanes.setdefault(lane_key, _Lane())
         if key is not None:
             for waiting in (*lane.urgent, *lane.normal):
                 if waiting.key == key:
@@ -158,7 +182,7 @@ class SendQueue:
                     )
                     return waiting.done
         done = asyncio.get_running_loop().create_future()
-        item = _Item(target, key, action, private, done, port)
+        item = _Item(target, key, action, private, done, port, is_action)
         (lane.urgent if urgent else lane.normal).append(item)
         if lane.task is None or lane.task.done():
             lane.task = asyncio.create_task(self._drain(lane))
@@ -186,14 +210,18 @@ class SendQueue:
         """Wait until both the group's and the bot's windows have room, then
         count this send in both at the same instant."""
         budget = self.config.budget(platform)
-        group = None if item.private else self._window("group", item.target)
-        shared = self._window("bot", f"{platform}:{bot}")
+        if item.is_action:
+            group = None
+            shared = self._window("actions", f"{platform}:{bot}")
+            limit, window = budget.actions_per_bot, budget.action_window_seconds
+        else:
+            group = None if item.private else self._window("group", item.target)
+            shared = self._window("bot", f"{platform}:{bot}")
+            limit, window = budget.per_bot, budget.bot_window_seconds
         while True:
             async with shared.lock:
                 now = self._clock()
-                wait = shared.wait_needed(
-                    now, budget.per_bot, budget.bot_window_seconds
-                )
+                wait = shared.wait_needed(now, limit, window)
                 if group is not None:
                     wait = max(
                         wait,
@@ -206,9 +234,10 @@ class SendQueue:
                     if group is not None:
                         group.sent.append(now)
                     return
+            kind = "action" if item.is_action else "message"
             logger.info(
-                f"send queue: {item.target} waits {wait:.2f}s for its budget "
-                f"({len(self._lanes.get(item.target, ()))} more waiting)"
+                f"send queue: {kind} to {item.target} waits {wait:.2f}s for its "
+                f"budget ({len(self._lanes.get(item.target, ()))} more waiting)"
             )
             await self._sleep(wait)
 

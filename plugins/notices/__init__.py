@@ -27,6 +27,7 @@ from plugins.core import (  # noqa: E402
     normalize,
     register_models,
 )
+from plugins.core.acks import acknowledge_reply  # noqa: E402
 
 from . import config as _config  # noqa: E402, F401  (registers the section)
 from . import jobs, render, service  # noqa: E402
@@ -294,7 +295,11 @@ async def _confirm_reply(ctx: Context) -> bool:
         return False
     reply = await _record(ctx, notice, quiet_again=True)
     if reply:
-        await ctx.send(reply)
+        # one reaction each, or one "已收到：…" line for everyone in a few seconds
+        household = ctx.household
+        who = household.key if household else mask_private(ctx.info.display_name)
+        topic = ctx.t("notices.confirm.topic", title=notice.title)
+        await acknowledge_reply(ctx, topic, who, key=who)
     else:  # confirm_reply off, or said again: an "ok" reaction, where there are any
         await acknowledge(ctx.port, ctx.group, ctx.info.message_id)
     return True

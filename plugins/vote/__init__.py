@@ -18,10 +18,12 @@ from plugins.core import (  # noqa: E402
     command,
     hook,
     job_handler,
+    mask_private,
     register_models,
     send_queue,
     store,
 )
+from plugins.core.acks import acknowledge_reply  # noqa: E402
 
 from . import config, render, service  # noqa: E402, F401  (config registers vote:)
 from .config import VoteConfig  # noqa: E402
@@ -231,13 +233,28 @@ async def _voter(ctx: Context, vote: Vote) -> Voter:
     return voter
 
 
-async def _cast(ctx: Context, vote: Vote, choices: tuple[int, ...] | list[int]) -> str:
+async def _cast(
+    ctx: Context,
+    vote: Vote,
+    choices: tuple[int, ...] | list[int],
+    *,
+    bare: bool = False,
+) -> str | None:
+    """Record the ballot; the reply to send, or None when a ``bare`` reply in
+    the group was acknowledged by a reaction or joins the batched "已收到" line
+    (a busy vote stays within the group's send budget)."""
     voter = await _voter(ctx, vote)
     outcome = await service.cast(vote, voter, choices, roster=_roster(vote))
     locale = store.current.locale_of(vote.group)
     if outcome.kind == "replaced" and outcome.previous_user and not vote.anonymous:
         notice = render.replaced_notice(outcome, vote, voter.name, locale)
         _post(vote.group, notice, mention=outcome.previous_user)
+    if bare and not vote.anonymous and outcome.kind in {"new", "changed", "same"}:
+        who = outcome.household or mask_private(voter.name)
+        numbers = ",".join(str(n) for n in outcome.choices)
+        topic = ctx.t("vote.ack.topic", number=vote.number, title=vote.title)
+        await acknowledge_reply(ctx, topic, f"{who}({numbers})", key=outcome.household)
+        return None
     text = render.ack(outcome, vote, ctx.locale)
     if vote.anonymous and ctx.group is not None:
         await _recall(ctx)
@@ -301,7 +318,7 @@ async def _bare(ctx: Context) -> bool:
         return False
     choices, (vote,) = found
     try:
-        text = await _cast(ctx, vote, choices)
+        text = await _cast(ctx, vote, choices, bare=True)
     except VoteError as err:
         section: VoteConfig = ctx.section("vote")
         values = {"example": section.nickname_example, **err.values}

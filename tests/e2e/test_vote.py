@@ -39,8 +39,13 @@ async def test_create_vote_change_and_close_by_deadline(
             )
             assert card.startswith("【投票】#1 小区绿化方案\n1. 方案A\n2. 方案B\n")
             assert "直接回复选项号即可投票，例如：1" in card
-            assert await reply("1", user=42) == "已投票：#1 小区绿化方案 → 1. 方案A"
-            assert await reply("2", user=42) == "已改票：#1 小区绿化方案 → 2. 方案B"
+            # a bare number is acknowledged by NapCat's set_msg_emoji_like on
+            # the member's own message (face 124, "OK"), not by a message each
+            for text in ("1", "2"):
+                seen = len(onebot.calls)
+                mid = await onebot.group_message(text, group=1000, user=42)
+                like = await onebot.expect_call("set_msg_emoji_like", after=seen)
+                assert like.params == {"message_id": mid, "emoji_id": 124}
             assert (
                 await reply("/投票 1 2", user=43, card="3-2-202 李四")
                 == "已投票：#1 小区绿化方案 → 2. 方案B"
@@ -74,9 +79,10 @@ async def test_create_vote_change_and_close_by_deadline(
             # one vote per household: the later ballot replaces, both are told
             card = await reply("/投票 停车 地面 地下 每户一票", user=500, role="admin")
             assert card.startswith("【投票】#2 停车")
-            assert await reply("1", user=61, card="3-2-201 张三") == (
-                "已投票：#2 停车 → 1. 地面"
-            )
+            seen = len(onebot.calls)
+            mid = await onebot.group_message("1", user=61, card="3-2-201 张三")
+            like = await onebot.expect_call("set_msg_emoji_like", after=seen)
+            assert like.params["message_id"] == mid
             seen = len(onebot.calls)
             replaced = await reply("2", user=62, card="3-2-201 李四")
             assert "本户（3-2-201）之前由 3-2-201 张三 投的票已被替换" in replaced

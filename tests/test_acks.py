@@ -1,0 +1,86 @@
+"""Acknowledgements of bare replies (plugins/core/acks.py): where the
+platform refuses the reaction, the names of a short window go out as one line
+through the send queue, instead of one message each."""
+
+from __future__ import annotations
+
+import pytest
+from nonebug import App
+
+from tests.helpers import (
+    FakeQueue,
+    expect_reply,
+    group_message,
+    new_group_id,
+    routed,
+    router,
+    v11_bot,
+)
+
+
+@pytest.fixture
+def queue(monkeypatch: pytest.MonkeyPatch, override_config) -> FakeQueue:
+    import plugins.core as core
+
+    override_config(core={"send": {"ack_window_seconds": 0.2}})
+    fake = FakeQueue()
+    monkeypatch.setattr(core, "send_queue", lambda: fake)
+    return fake
+
+
+async def _refused(app: App, event) -> None:
+    """NapCat answers a failed set_msg_emoji_like with retcode 200 and the
+    error's message (NapNeko/NapCatQQ packages/napcat-onebot/action/msg/
+    SetMsgEmojiLike.ts); linli then says nothing at once."""
+    from nonebot.adapters.onebot.v11 import ActionFailed
+
+    async with routed(app, "vote") as ctx:
+        bot = v11_bot(ctx)
+        ctx.receive_event(bot, event)
+        ctx.should_call_api(
+            "set_msg_emoji_like",
+            {"message_id": event.message_id, "emoji_id": 124},
+            exception=ActionFailed(
+                status="failed", retcode=200, data=None, message="msg not found"
+            ),
+        )
+        ctx.should_finished(router())
+
+
+async def test_votes_without_reactions_are_acknowledged_in_one_line(
+    app: App, queue: FakeQueue
+) -> None:
+    from plugins.core.acks import flush_all
+
+    g = new_group_id()
+    await expect_reply(
+        app,
+        "vote",
+        group_message("/投票 绿化 A B", group=g, user=500, role="admin"),
+        "【投票】#1 绿化\n1. A\n2. B\n单选 · 无截止时间（由发起人结束）\n"
+        "直接回复选项号即可投票，例如：1",
+    )
+    await _refused(app, group_message("1", group=g, user=61, card="3-2-201 张三"))
+    await _refused(app, group_message("2", group=g, user=62, card="李梅"))
+    await _refused(app, group_message("1", group=g, user=62, card="李梅"))
+    await _refused(app, group_message("2", group=g, user=63, card="阿姨 13812345678"))
+    assert queue.sent == []
+    await flush_all()
+    # one line for all three; 李梅 changed her vote and is named once, with
+    # her last choice; a member with a room in the 群昵称 is named by household;
+    # a phone number in a 群昵称 never reaches the group
+    line = "已收到（投票 #1「绿化」）：3-2-201(1)、李梅(1)、阿姨 138****5678(2)"
+    assert queue.sent == [(f"qq:{g}", line, None)]
+
+
+async def test_a_long_window_names_ten_and_counts_the_rest(
+    app: App, queue: FakeQueue
+) -> None:
+    from plugins.core.acks import flush_all, render
+
+    names = [f"居民{n}" for n in range(12)]
+    assert render("zh-CN", "投票 #1「绿化」", names) == (
+        "已收到（投票 #1「绿化」）：" + "、".join(names[:10]) + " 等 12 人"
+    )
+    assert render("en", "vote #1", names[:2]) == "Received (vote #1): 居民0, 居民1"
+    await flush_all()
