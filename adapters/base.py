@@ -60,6 +60,9 @@ class BasePort:
     async def react(self, group: str, message_id: str) -> None:
         raise NotSupported(Capability.REACT, self.platform)
 
+    async def member_ids(self, group: str) -> frozenset[str]:
+        raise NotSupported(Capability.MEMBER_LIST, self.platform)
+
     async def display_name(self, group: str, user: str, fallback: str) -> str:
         """The name of ``user`` in ``group`` where the message event carries
         none (WeChat over OneBot v12); ``fallback``, the event's, elsewhere."""

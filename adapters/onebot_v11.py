@@ -130,6 +130,20 @@ class OneBotV11Port(BasePort):
             role=_ROLES.get(str(info.get("role") or "")),
         )
 
+    async def member_ids(self, group: str) -> frozenset[str]:
+        """OneBot v11 get_group_member_list: a list of member objects, each with
+        user_id (NapCat: packages/napcat-onebot/action/group/GetGroupMemberList.ts)."""
+        g = number_or_text(self._raw(group))
+        members = await self._call(
+            "get_group_member_list",
+            lambda: self.bot.get_group_member_list(group_id=g, no_cache=True),
+        )
+        return frozenset(
+            qualify(self.platform, str(m["user_id"]))
+            for m in members or ()
+            if isinstance(m, dict) and m.get("user_id") is not None
+        )
+
     async def answer_join(
         self, request: JoinRequest, approve: bool, reason: str = ""
     ) -> None:

@@ -51,6 +51,8 @@ _STANDARD = frozenset(
         Capability.MENTION,
         Capability.RECALL,
         Capability.MEMBER_INFO,
+        Capability.MEMBER_LIST,
+        Capability.JOIN_EVENTS,
     }
 )
 # Vendor extensions: (platform, impl) → {capability: (action, params builder)}.
@@ -81,6 +83,10 @@ GROUP_NAME_ACTION: dict[tuple[str, str], str] = {
 # Implementations that refuse a ``reply`` segment (ComWeChat answers failed,
 # "不支持的消息段:reply"): they get plain text.
 NO_REPLY: frozenset[tuple[str, str]] = frozenset({("wechat", "ComWechat")})
+# Implementations that define group_member_increase/decrease but never emit
+# them: ComWeChatBotClient's message handler makes no notice of a join
+# (wechatbot_client/com_wechat/message.py); core watches the member list there.
+NO_JOIN_EVENTS: frozenset[tuple[str, str]] = frozenset({("wechat", "ComWechat")})
 # What a platform cannot do whatever the implementation: WeChat does not let a
 # bot take back other members' messages.
 PLATFORM_LACKS: dict[str, frozenset[Capability]] = {
@@ -91,7 +97,10 @@ PLATFORM_LACKS: dict[str, frozenset[Capability]] = {
 def capabilities_of(platform: str, impl: str) -> frozenset[Capability]:
     vendor = frozenset(VENDOR.get((platform, impl), {}))
     extra = EXTRA.get((platform, impl), frozenset())
-    return (_STANDARD | vendor | extra) - PLATFORM_LACKS.get(platform, frozenset())
+    lacks = PLATFORM_LACKS.get(platform, frozenset())
+    if (platform, impl) in NO_JOIN_EVENTS:
+        lacks |= {Capability.JOIN_EVENTS}
+    return (_STANDARD | vendor | extra) - lacks
 
 
 def prefix_for(platform: str) -> str:
@@ -222,6 +231,20 @@ class OneBotV12Port(BasePort):
             nickname=str(info.get("user_name") or ""),
             card=card,
             role=None,
+        )
+
+    async def member_ids(self, group: str) -> frozenset[str]:
+        """get_group_member_list: a list of {user_id, user_name, user_displayname
+        …} (ComWeChatBotClient: wechatbot_client/action_manager/manager.py)."""
+        g = self._raw(group)
+        members = await self._call(
+            "get_group_member_list",
+            lambda: self.bot.get_group_member_list(group_id=g),
+        )
+        return frozenset(
+            qualify(self.platform, str(m["user_id"]))
+            for m in members or ()
+            if isinstance(m, dict) and m.get("user_id") is not None
         )
 
     async def display_name(self, group: str, user: str, fallback: str) -> str:

@@ -28,6 +28,10 @@ class Capability(StrEnum):
     JOIN_REQUESTS = "join_requests"
     UPLOAD_FILE = "upload_file"
     REACT = "react"  # an emoji reaction on a member's message ("counted")
+    # the platform reports members joining and leaving (group_increase …);
+    # where it does not, core watches the member list (plugins/core/memberwatch)
+    JOIN_EVENTS = "join_events"
+    MEMBER_LIST = "member_list"  # the ids of a group's members, in one call
 
 
 class PortError(Exception):
@@ -217,6 +221,10 @@ class Port(Protocol):
     async def kick(self, group: str, user: str, *, block: bool = False) -> None: ...
 
     async def member(self, group: str, user: str) -> MemberInfo: ...
+
+    async def member_ids(self, group: str) -> frozenset[str]:
+        """The qualified ids of everyone in ``group`` now."""
+        ...
 
     async def answer_join(
         self, request: JoinRequest, approve: bool, reason: str = ""

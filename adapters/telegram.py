@@ -42,7 +42,9 @@ from .port import (
 )
 
 PLATFORM = "tg"
-CAPABILITIES = frozenset(Capability)
+# the Bot API has no call that lists a group's members (getChatAdministrators
+# lists the admins only); joins come as new_chat_members
+CAPABILITIES = frozenset(Capability) - {Capability.MEMBER_LIST}
 _ROLES: dict[str, PlatformRole] = {
     "creator": "owner",
     "administrator": "admin",

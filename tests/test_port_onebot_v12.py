@@ -470,11 +470,14 @@ async def test_capabilities(app: App) -> None:
         Capability.MENTION,
         Capability.RECALL,
         Capability.MEMBER_INFO,
+        Capability.MEMBER_LIST,
+        Capability.JOIN_EVENTS,
     }
     async with app.test_api() as ctx:
         port = port_for(_bot(ctx))
         assert isinstance(port, OneBotV12Port)
-        wechat = (standard - {Capability.RECALL}) | {
+        # ComWeChat sends no join events: core reads its member lists instead
+        wechat = (standard - {Capability.RECALL, Capability.JOIN_EVENTS}) | {
             Capability.KICK,
             Capability.UPLOAD_FILE,
         }

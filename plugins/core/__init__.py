@@ -25,6 +25,7 @@ from .dedup import SeenMessages
 from .durations import Duration, OptionalDuration, Seconds
 from .i18n import t
 from .identity import Household, Role, listed, parse_household
+from .memberwatch import MemberWatch, on_member_change
 from .normalize import compact, normalize
 from .numbering import next_number
 from .permissions import can_reload
@@ -59,6 +60,7 @@ __all__ = [
     "mask_private",
     "next_number",
     "normalize",
+    "on_member_change",
     "parse_duration",
     "parse_household",
     "parse_when",
@@ -83,6 +85,7 @@ __plugin_meta__ = PluginMetadata(
 driver = get_driver()
 _scheduler: Scheduler | None = None
 _queue: SendQueue | None = None
+_watch: MemberWatch | None = None
 _seen = SeenMessages()
 
 
@@ -103,7 +106,7 @@ _started = asyncio.Event()
 
 @driver.on_startup
 async def _start() -> None:
-    global _scheduler, _queue
+    global _scheduler, _queue, _watch
     settings = load_settings()
     if not store.loaded:
         store.load(settings.config_path)
@@ -118,6 +121,8 @@ async def _start() -> None:
         lease_seconds=core.scheduler.lease_seconds,
     )
     _scheduler.start()
+    _watch = MemberWatch()
+    _watch.start()
     _started.set()
 
 
@@ -125,7 +130,10 @@ async def _start() -> None:
 # first, runs last, after the features' (faq writes its buffered counts)
 @driver.on_shutdown
 async def _stop() -> None:
-    global _scheduler
+    global _scheduler, _watch
+    if _watch is not None:
+        await _watch.stop()
+        _watch = None
     if _scheduler is not None:
         await _scheduler.stop()
         _scheduler = None

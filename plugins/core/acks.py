@@ -4,7 +4,9 @@ one message each, so that a busy vote stays within the group's send budget.
 Where the platform has reactions (QQ through NapCat or Lagrange, Telegram) the
 member's own message gets an "ok" reaction. Elsewhere (WeChat, the terminal),
 or when the reaction fails, the names are gathered for ``core.send.
-ack_window_seconds`` and posted once: "已收到（投票 #3）：张三(1)、李梅(2) 等 12 人".
+ack_window_seconds`` and posted once: "已收到（投票 #3）：张三(1)、李梅(2)、…".
+Everyone is named: a line that reaches ``MAX_NAMES`` goes out at once and the
+next names start a new one, so 300 voters make a handful of lines, not 300.
 
 The batches live in this process's memory: a restart inside a window loses
 that window's one line, never what was recorded (the vote, the confirmation).
@@ -23,12 +25,14 @@ from .config import store
 from .context import Context
 from .i18n import t
 
-# at most this many names in one line; the rest are counted ("等 12 人")
-MAX_NAMES = 10
+# names in one line at most (a QQ or WeChat message stays well under its
+# length limit); a full line is sent at once
+MAX_NAMES = 50
 
 
 @dataclass
 class _Batch:
+    group: str
     locale: str
     topic: str
     # member (or household) → label; one who answers again ("1" then "2")
@@ -36,7 +40,7 @@ class _Batch:
     names: dict[str, str] = field(default_factory=dict)
 
 
-# (group, topic) → the names waiting to be acknowledged
+# (group, topic) → the line being gathered
 _batches: dict[tuple[str, str], _Batch] = {}
 _tasks: set[asyncio.Task[None]] = set()
 
@@ -47,7 +51,7 @@ async def acknowledge_reply(
     """Acknowledge ``ctx``'s bare reply about ``topic`` ("投票 #3「…」") for
     ``name`` (already masked by the caller); True when it was a reaction.
     Replies with the same ``key`` (default: the member; a household for a
-    per-household count) are named once in a batch, with the last name."""
+    per-household count) are named once in a line, with the last name."""
     if await acknowledge(ctx.port, ctx.group, ctx.info.message_id):
         return True
     if ctx.group is None:  # a private chat: one line, nobody else to batch with
@@ -56,42 +60,44 @@ async def acknowledge_reply(
     where = (ctx.group, topic)
     batch = _batches.get(where)
     if batch is None:
-        batch = _batches[where] = _Batch(ctx.locale, topic)
-        task = asyncio.create_task(_flush_later(where))
-        _tasks.add(task)
-        task.add_done_callback(_tasks.discard)
+        batch = _batches[where] = _Batch(ctx.group, ctx.locale, topic)
+        _spawn(_flush_later(where, batch))
     batch.names[key or ctx.info.user] = name
+    if len(batch.names) >= MAX_NAMES:  # full: out now, the next names start anew
+        del _batches[where]
+        _spawn(_send(batch))
     return False
 
 
 def render(locale: str, topic: str, names: list[str]) -> str:
-    shown = (
-        "、".join(names[:MAX_NAMES])
-        if locale == "zh-CN"
-        else ", ".join(names[:MAX_NAMES])
-    )
-    if len(names) > MAX_NAMES:
-        return t(locale, "core.acks.many", topic=topic, names=shown, n=len(names))
+    shown = "、".join(names) if locale == "zh-CN" else ", ".join(names)
     return t(locale, "core.acks.received", topic=topic, names=shown)
 
 
-async def _flush_later(key: tuple[str, str]) -> None:
+def _spawn(coro) -> None:
+    task = asyncio.create_task(coro)
+    _tasks.add(task)
+    task.add_done_callback(_tasks.discard)
+
+
+async def _flush_later(where: tuple[str, str], batch: _Batch) -> None:
+    await asyncio.sleep(store.current.core.send.ack_window_seconds)
+    if _batches.get(where) is batch:  # not already sent because it was full
+        del _batches[where]
+        await _send(batch)
+
+
+async def _send(batch: _Batch) -> None:
     from . import send_queue
 
-    await asyncio.sleep(store.current.core.send.ack_window_seconds)
-    batch = _batches.pop(key, None)
-    if batch is None or not batch.names:
-        return
-    group = key[0]
+    text = render(batch.locale, batch.topic, list(batch.names.values()))
     try:
-        await send_queue().send_group(
-            group, render(batch.locale, batch.topic, list(batch.names.values()))
-        )
+        await send_queue().send_group(batch.group, text)
     except Exception as exc:  # logged by the queue too; never lost silently
-        logger.error(f"acks: the acknowledgement in {group} was not sent: {exc}")
+        logger.error(f"acks: the acknowledgement in {batch.group} was not sent: {exc}")
 
 
 async def flush_all() -> None:
-    """Wait for every batch still open (tests, shutdown)."""
-    if _tasks:
+    """Wait for every line still being gathered (tests, shutdown)."""
+    while _tasks:
         await asyncio.gather(*list(_tasks), return_exceptions=True)

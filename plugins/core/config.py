@@ -97,6 +97,16 @@ class SendConfig(BaseModel):
         return found or self.other
 
 
+class MembersConfig(BaseModel):
+    """Where the platform reports no joins or leaves (WeChat through
+    ComWeChat), the member lists are compared every ``poll_seconds``; at most
+    ``groups_per_round`` groups are asked at a time."""
+
+    model_config = ConfigDict(extra="forbid")
+    poll_seconds: float = Field(120.0, ge=1)
+    groups_per_round: int = Field(20, ge=1, le=1000)
+
+
 class CoreConfig(Section):
     locale: Literal["zh-CN", "en"] = "zh-CN"
     timezone: str = "Asia/Shanghai"
@@ -107,6 +117,7 @@ class CoreConfig(Section):
     bots: dict[str, str] = Field(default_factory=dict)
     scheduler: SchedulerConfig = Field(default_factory=SchedulerConfig)
     send: SendConfig = Field(default_factory=SendConfig)
+    members: MembersConfig = Field(default_factory=MembersConfig)
 
     @field_validator("household_pattern")
     @classmethod

@@ -12,11 +12,13 @@ from nonebot.adapters import Bot, Event
 from nonebot.plugin import PluginMetadata
 
 require("plugins.core")
-from adapters import join_request, member_changes  # noqa: E402
+from adapters import Port, join_request, member_changes  # noqa: E402
+from adapters.port import MemberChange  # noqa: E402
 from plugins.core import (  # noqa: E402
     Context,
     hook,
     job_handler,
+    on_member_change,
     port_for_group,
     register_models,
     store,
@@ -52,17 +54,24 @@ members = on_notice(priority=1, block=False)
 async def _members(bot: Bot, event: Event) -> None:
     """Each member who joined or left (several at once on Telegram), in order."""
     for change in member_changes(bot, event, v11_platform=v11_platform(bot)):
-        current = store.current
-        cfg = current.section("rules", change.group)
-        if not cfg.enabled:
-            continue
-        try:
-            if change.joined:
-                await joins.member_joined(change, port_of(bot), cfg, current)
-            else:
-                await joins.member_left(change)
-        except Exception:
-            logger.exception(f"rules: could not handle {change}")
+        await _member_change(change, port_of(bot))
+
+
+@on_member_change
+async def _member_change(change: MemberChange, port: Port) -> None:
+    """A join or leave: from the platform's event, or (WeChat through
+    ComWeChat, which sends none) from core's comparison of member lists."""
+    current = store.current
+    cfg = current.section("rules", change.group)
+    if not cfg.enabled:
+        return
+    try:
+        if change.joined:
+            await joins.member_joined(change, port, cfg, current)
+        else:
+            await joins.member_left(change)
+    except Exception:
+        logger.exception(f"rules: could not handle {change}")
 
 
 requests = on_request(priority=1, block=False)

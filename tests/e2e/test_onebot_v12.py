@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 
 import pytest
 from websockets.exceptions import InvalidStatus
 
 from tests.helpers import LinliProcess, v12_text_of
-from tests.helpers.e2e import v12_group_names
+from tests.helpers.e2e import v12_group_names, v12_responder
 
 
 async def test_help_over_onebot_v12_with_string_ids(linli: LinliProcess) -> None:
@@ -92,3 +93,50 @@ async def test_wechat_group_nickname_names_the_signup_and_export_uploads_data(
     finally:
         await linli_process.stop()
         print(linli_process.log()[-3000:])
+
+
+WATCHED = """
+core:
+  admins: ["wx:wxid_manager"]
+  scheduler: {poll_seconds: 0.2, retry_base_seconds: 0.5}
+  members: {poll_seconds: 1}
+groups:
+  "wx:777@chatroom": {name: 3栋业主群, role: residents}
+"""
+
+
+async def test_a_wechat_join_seen_only_in_the_member_list_is_welcomed(
+    linli_process: LinliProcess,
+) -> None:
+    """ComWeChatBotClient emits no group_member_increase (its message handler,
+    wechatbot_client/com_wechat/message.py, makes no join notice), so linli
+    compares get_group_member_list — a list of {user_id, user_name,
+    user_displayname: ""} (wechatbot_client/action_manager/manager.py) — and
+    welcomes whoever appeared; the first list is only remembered."""
+    linli_process.config_text = WATCHED
+    await linli_process.start()
+    members = ["wxid_manager", "wxid_zhang"]
+
+    def respond(action: str, params: dict) -> dict:
+        if action == "get_group_member_list":
+            data = [
+                {"user_id": m, "user_name": m, "user_displayname": ""} for m in members
+            ]
+            return {"status": "ok", "retcode": 0, "data": data, "message": ""}
+        return v12_responder(action, params)
+
+    try:
+        async with linli_process.connect_v12(responder=respond) as wx:
+            first = await wx.expect_call("get_group_member_list", timeout=20)
+            assert first.params == {"group_id": "777@chatroom"}
+            await asyncio.sleep(1.5)  # at least one more list, nobody new
+            assert not [c for c in wx.calls if "欢迎" in v12_text_of(c)]
+            members.append("wxid_new")
+            welcome = await wx.expect_call(
+                "send_message", where=lambda c: "欢迎" in v12_text_of(c), timeout=20
+            )
+            assert welcome.params["group_id"] == "777@chatroom"
+            mentions = [s for s in welcome.params["message"] if s["type"] == "mention"]
+            assert mentions == [{"type": "mention", "data": {"user_id": "wxid_new"}}]
+    finally:
+        await linli_process.stop()
