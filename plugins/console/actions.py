@@ -108,7 +108,7 @@ async def run(
             "console.action",
             group=group,
             target=number(n),
-            action=action,
+            button=action,
             estate=ticket.estate,
         )
     return outcome

@@ -29,8 +29,8 @@ _env = Environment(
 _env.globals["urlencode"] = urlencode
 
 
-def render(name: str, locale: str, **values: Any) -> str:
-    template = _env.get_template(name)
+def render(template_name: str, locale: str, /, **values: Any) -> str:
+    template = _env.get_template(template_name)
     return template.render(_=partial(t, locale), locale=locale, **values)
 
 

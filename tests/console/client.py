@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 
 @dataclass
@@ -74,7 +74,8 @@ class Browser:
             "scheme": "http",
             "path": parts.path,
             "raw_path": parts.path.encode(),
-            "query_string": parts.query.encode(),
+            # as a browser sends it: non-ASCII percent-encoded
+            "query_string": quote(parts.query, safe="=&%+").encode(),
             "headers": raw,
             "client": self.client,
             "server": ("127.0.0.1", 8080),

@@ -27,6 +27,7 @@ groups:
 tickets:
   estate: console-main
   service_hours: {start: "00:00", end: "24:00"}
+  duplicate_window: 0s  # every report its own ticket (tests share one database)
 """
 STAFF = "qq:7"  # a member of 物业工作群 (qq:2000)
 WEST_STAFF = "qq:8"  # a member of 西区工作群 (qq:82000)
