@@ -102,3 +102,30 @@ def test_switches_turn_parts_off() -> None:
     share = Segment("card", "share", {"url": "http://x"})
     off = _engine(links=False, cards=False, invites=False, words=[])
     assert off.content("www.haohuo.com 群号 123456 ", (share,)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "host"),
+    [
+        ("请登录www.beijing.gov.cn查看通知", "beijing.gov.cn"),
+        ("www.12333.gov.cn。", "12333.gov.cn"),
+        ("网址：https://www.gov.cn，请查看", "gov.cn"),
+        ("特价看www.haohuo888.com低价", "haohuo888.com"),
+        ("（http://haohuo.top）", "haohuo.top"),
+    ],
+)
+def test_a_host_ends_at_chinese_text_or_full_width_punctuation(
+    text: str, host: str
+) -> None:
+    """Issue 18: the host swallowed what followed it, so gov.cn failed."""
+    from plugins.core import normalize
+    from plugins.rules.detectors.ads import links
+
+    assert links(normalize(text)) == [host]
+
+
+@pytest.mark.parametrize(
+    "text", ["请登录www.beijing.gov.cn查看通知", "社保查询 www.12333.gov.cn。"]
+)
+def test_whitelisted_host_followed_by_chinese_is_not_an_ad(text: str) -> None:
+    assert _ad(text) is None

@@ -60,3 +60,36 @@ def test_not_found(text: str) -> None:
     from plugins.rules.detectors import Engine
 
     assert Engine(RulesConfig()).content(text, ()) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "咨询热线：62297666 62298999",  # two landlines: once read as a UnionPay card
+        "电话 62297666 62298999 欢迎来电",
+        "银行营业厅电话 62297666 62298999",
+        "物业 6229 7666，保安 62298999",
+    ],
+)
+def test_two_phone_numbers_are_not_one_card(text: str) -> None:
+    """Issue 18: digits in two phone-sized groups are two numbers."""
+    from plugins.rules.config import RulesConfig
+    from plugins.rules.detectors import Engine
+
+    hits = Engine(RulesConfig()).content(text, ())
+    assert [h for h in hits if h.rule == "personal_data"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "卡号 6222 0212 3456 7890 128",
+        "卡号 622202 1234 5678 9012 8",
+        "6222021234567890128",
+        "卡号　6222　0212　3456　7890　128",
+    ],
+)
+def test_cards_written_in_groups_are_still_cards(text: str) -> None:
+    from plugins.rules.detectors.personal_data import find_bank_card
+
+    assert find_bank_card(text) == "6222021234567890128"

@@ -45,7 +45,11 @@ _DISGUISED_DOT = re.compile(
 _SPACED_DOTS = re.compile(r"www(?:\s*\.\s*[a-z0-9-]+)+")
 # "w w w . x x . c o m": single characters spaced out
 _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z0-9] )+[a-z0-9](?![a-z0-9])")
-_URL = re.compile(r"(?:https?|ftp)://([^\s/?#'\"<>]+)|www\.([^\s/?#'\"<>]+)")
+# a host is ASCII letters, digits, dots and dashes (with a user@ and a :port):
+# Chinese text or full-width punctuation right after it ends it
+# ("请登录www.beijing.gov.cn查看通知", "www.12333.gov.cn。")
+_HOST = r"[a-z0-9._%@:-]+"
+_URL = re.compile(rf"(?:https?|ftp)://({_HOST})|www\.({_HOST})")
 _DOMAIN = re.compile(
     r"(?<![a-z0-9@._-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,12}))"
     r"(?![a-z0-9-])"

@@ -4,11 +4,17 @@ An ID number counts only with a valid region, a real birth date and the right
 check character (GB 11643); a bank card number only with 16-19 digits, a valid
 Luhn sum and a card prefix — and, unless it is a UnionPay number (62…), a bank
 word nearby (卡号, 银行…). Order and parcel numbers are not cards.
+
+Digits written in groups are read as one number only when the groups look like
+the way that number is written: a card in fours (``6222 0212 3456 7890 128``),
+an ID as 6-8-4 or in fours. Two phone numbers side by side
+(``62297666 62298999``) stay two numbers.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 _PROVINCES = frozenset(
@@ -17,8 +23,10 @@ _PROVINCES = frozenset(
 )  # fmt: skip
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10x98765432"
-# digits written in groups ("6222 0212 3456 7890") are read as one number
-_GROUPED = re.compile(r"(?<=\d)[ \t\u3000]+(?=\d)")
+# digits written in groups ("6222 0212 3456 7890"): a run of them, each group
+# separated by blanks; whether it is one number depends on the group lengths
+_RUN = re.compile(r"(?<![0-9a-z])\d+(?:[ \t\u3000]+\d+)+x?(?![0-9a-z])", re.I)
+_BLANKS = re.compile(r"[ \t\u3000]+")
 _ID = re.compile(r"(?<![0-9a-z])(\d{17}[0-9x])(?![0-9a-z])", re.IGNORECASE)
 _CARD = re.compile(r"(?<![0-9a-z])(\d{16,19})(?![0-9a-z])", re.IGNORECASE)
 _BANK_WORDS = re.compile(
@@ -60,8 +68,32 @@ def luhn_valid(number: str) -> bool:
     return total % 10 == 0
 
 
+def _card_groups(lengths: list[int]) -> bool:
+    """``4 4 4 4 [1-4]``, also with a first group of 6 (``622202 …``)."""
+    head, last = lengths[:-1], lengths[-1]
+    if head and head[0] == 6:
+        head = head[1:]
+    return all(n == 4 for n in head) and 1 <= last <= 4
+
+
+def _id_groups(lengths: list[int]) -> bool:
+    """``6 8 4`` (region, birth date, rest) or ``6 4 4 4`` / fours."""
+    return lengths == [6, 8, 4] or _card_groups(lengths)
+
+
+def _joined(normalized: str, fits: Callable[[list[int]], bool]) -> str:
+    def join(match: re.Match[str]) -> str:
+        groups = _BLANKS.split(match.group(0))
+        lengths = [len(g) for g in groups]  # an ID's final x counts as a digit
+        return "".join(groups) if fits(lengths) else match.group(0)
+
+    if not _RUN.search(normalized):
+        return normalized
+    return _RUN.sub(join, normalized)
+
+
 def find_id(normalized: str) -> str | None:
-    text = _GROUPED.sub("", normalized)
+    text = _joined(normalized, _id_groups)
     for match in _ID.finditer(text):
         if id_valid(match.group(1)):
             return match.group(1)
@@ -71,7 +103,7 @@ def find_id(normalized: str) -> str | None:
 def find_bank_card(
     normalized: str, prefixes: tuple[str, ...] = BANK_PREFIXES
 ) -> str | None:
-    text = _GROUPED.sub("", normalized)
+    text = _joined(normalized, _card_groups)
     bank_context = bool(_BANK_WORDS.search(text))
     if not bank_context and _NOT_CARD_WORDS.search(text):
         return None
