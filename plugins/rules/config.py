@@ -16,12 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from plugins.core import Seconds, Section, register_section
 
 from .defaults import (
+    DEFAULT_AD_SIGNALS,
     DEFAULT_AD_WORDS,
     DEFAULT_BANNED_WORDS,
     DEFAULT_CARD_WHITELIST,
+    DEFAULT_FRAUD_SIGNALS,
     DEFAULT_FRAUD_WORDS,
+    DEFAULT_SUSPICIOUS_HOSTS,
     DEFAULT_URGENT_WORDS,
     DEFAULT_WHITELIST_DOMAINS,
+    FRAUD_SCHEMES,
 )
 from .ladder import parse_step
 
@@ -95,6 +99,93 @@ class WordList(Detector):
         return _check_entries(value)
 
 
+class Signal(_Model):
+    """One kind of evidence: its weight and (for word signals) its words."""
+
+    enabled: bool = True
+    weight: float = Field(1.0, ge=-20, le=20)
+    words: list[str] = Field(default_factory=list)
+    # fraud: who the scam pretends to be, for the group warning
+    scheme: str | None = None
+
+    @field_validator("words")
+    @classmethod
+    def _words(cls, value: list[str]) -> list[str]:
+        return _check_entries(value)
+
+    @field_validator("scheme")
+    @classmethod
+    def _scheme(cls, value: str | None) -> str | None:
+        if value is not None and value not in FRAUD_SCHEMES:
+            raise ValueError(
+                f"{value!r} is not a scheme; use one of {', '.join(FRAUD_SCHEMES)}"
+            )
+        return value
+
+
+def _with_defaults(defaults: dict[str, dict[str, object]]):
+    """A ``signals:`` mapping as written, on top of the built-in one: an admin
+    writes only what changes (``cta: {weight: 2}``, ``trade: {enabled: false}``,
+    or a new signal with its weight and words)."""
+
+    def merge(value: object) -> object:
+        if not isinstance(value, dict):
+            return value
+        out: dict[str, object] = {k: dict(v) for k, v in defaults.items()}
+        for name, given in value.items():
+            base = out.get(name, {})
+            out[name] = {**base, **given} if isinstance(given, dict) else given
+        return out
+
+    return merge
+
+
+class Scoring(_Model):
+    """Scored evidence: the signals found in a message are added up; at
+    ``act`` the detector acts (its ``action``), at ``report`` a case is only
+    recorded and posted to the staff group."""
+
+    enabled: bool = True
+    act: float = Field(5.0, gt=0)
+    report: float | None = Field(3.5, gt=0)
+    signals: dict[str, Signal] = Field(default_factory=dict)
+
+    @field_validator("report")
+    @classmethod
+    def _report(cls, value: float | None, info) -> float | None:
+        act = info.data.get("act")
+        if value is not None and act is not None and value > act:
+            raise ValueError(f"report ({value}) must not be above act ({act})")
+        return value
+
+
+class AdScoring(Scoring):
+    signals: dict[str, Signal] = Field(
+        default_factory=lambda: {
+            k: Signal.model_validate(v) for k, v in DEFAULT_AD_SIGNALS.items()
+        }
+    )
+
+    @field_validator("signals", mode="before")
+    @classmethod
+    def _defaults(cls, value: object) -> object:
+        return _with_defaults(DEFAULT_AD_SIGNALS)(value)
+
+
+class FraudScoring(Scoring):
+    report: float | None = Field(4.0, gt=0)
+    signals: dict[str, Signal] = Field(
+        default_factory=lambda: {
+            k: Signal.model_validate(v) for k, v in DEFAULT_FRAUD_SIGNALS.items()
+        }
+    )
+
+    @field_validator("signals", mode="before")
+    @classmethod
+    def _defaults(cls, value: object) -> object:
+        return _with_defaults(DEFAULT_FRAUD_SIGNALS)(value)
+
+
 class WordsConfig(WordList):
     words: list[str] = Field(default_factory=lambda: list(DEFAULT_BANNED_WORDS))
     wildcard_gap: int = Field(6, ge=0, le=50)
@@ -103,6 +194,9 @@ class WordsConfig(WordList):
 class FraudConfig(WordList):
     strikes: int = Field(3, ge=0, le=10)
     words: list[str] = Field(default_factory=lambda: list(DEFAULT_FRAUD_WORDS))
+    score: FraudScoring = Field(default_factory=FraudScoring)
+    # warn the group that it was a scam (instead of the ladder's usual notice)
+    warn_group: bool = True
 
 
 class AdsConfig(WordList):
@@ -119,6 +213,11 @@ class AdsConfig(WordList):
         default_factory=lambda: list(DEFAULT_CARD_WHITELIST)
     )
     invites: bool = True
+    score: AdScoring = Field(default_factory=AdScoring)
+    # link hosts that weigh more (short links, throwaway domains): suspicious_host
+    suspicious_hosts: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_SUSPICIOUS_HOSTS)
+    )
 
     @field_validator("whitelist_domains")
     @classmethod

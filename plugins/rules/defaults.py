@@ -58,3 +58,175 @@ DEFAULT_URGENT_WORDS: tuple[str, ...] = (
     "停电", "停水", "燃气", "煤气", "电梯困人", "困在电梯", "报警", "小偷", "有贼",
     "摔倒", "晕倒", "120", "110", "119",
 )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------
+# scored evidence (issue 18). Written for residents' groups: what a stranger
+# selling something or a scammer writes, not what neighbours say to each other.
+# Each signal counts once with its weight, and each further word of the same
+# signal adds half the weight again (at most twice the weight in all); the sum
+# is compared with the thresholds (``score.act``, ``score.report``). Negative
+# weights are warnings about ads or fraud ("谨防…", "是骗子"), which neighbours
+# post and scammers do not.
+# ---------------------------------------------------------------------------
+
+# ads: "contact" (WeChat id, phone, QQ number — found by patterns, these words
+# are extra handles) and "link" (a link whose host is not whitelisted) are
+# built in; the others are word lists.
+DEFAULT_AD_SIGNALS: dict[str, dict[str, object]] = {
+    "contact": {"weight": 2.0, "words": ["加微信", "加我微信", "微信同号", "v同号"]},
+    "link": {"weight": 3.5},
+    "suspicious_host": {"weight": 2.0},
+    "cta": {
+        "weight": 1.5,
+        "words": [
+            "详询", "咨询热线", "热线", "欢迎来电", "欢迎致电", "来电咨询", "电话咨询",
+            "欢迎咨询", "加我", "扫码", "扫一扫", "点击", "私聊", "私信", "私我",
+            "联系我", "预约", "报名", "到店", "进店", "速来", "抢购", "先到先得",
+            "名额有限", "下单", "订购", "详情请", "欢迎选购", "咨询电话", "联系电话",
+        ],
+    },
+    "promo": {
+        "weight": 1.5,
+        "words": [
+            "特惠", "优惠", "折扣", "打折", "折起", "re:[0-9一二三四五六七八九]{1,2}折",
+            "限时", "免费领", "免费送", "免费试", "返现", "特价", "低价", "低至",
+            "秒杀", "包邮", "赠送", "买一送一", "满减", "re:满[0-9]{2,5}减",
+            "大酬宾", "活动价", "促销", "清仓", "让利", "钜惠", "巨惠", "开业",
+            "周年庆", "立减", "超值", "尊享", "优惠券", "原价", "现价", "仅需",
+            "re:只要[0-9]", "送礼", "礼品",
+        ],
+    },
+    "trade": {
+        "weight": 1.0,
+        "words": [
+            "装修", "装饰公司", "家装", "贷款", "代购", "保险", "理财", "开盘", "首付",
+            "楼盘", "售楼", "置业顾问", "房源", "商铺", "学区房", "招生", "培训",
+            "辅导班", "补习", "早教", "健身", "美容", "美甲", "瘦身", "加盟", "货源",
+            "批发", "厂家", "直销", "家政", "开锁", "搬家", "回收", "二手车", "车险",
+            "信用卡", "办卡", "套餐", "流量卡", "净水器", "保健品", "微商", "专卖",
+            "专柜", "门店", "品牌",
+        ],
+    },
+    "caution": {
+        "weight": -4.0,
+        "words": [
+            "谨防", "警惕", "小心上当", "提醒大家", "提醒各位", "不要相信", "别相信",
+            "别信", "是骗子", "是诈骗", "防骗", "上当受骗", "千万不要", "切勿",
+            "注意防范", "广告别理", "不要理", "举报",
+        ],
+    },
+}  # fmt: skip
+
+# fraud: the signals that name who the scammer pretends to be carry a
+# "scheme" (what the group warning says: 冒充公检法, 冒充客服…); "money" is what
+# every script ends with (transfer, codes, apps), "pressure" its urgency.
+DEFAULT_FRAUD_SIGNALS: dict[str, dict[str, object]] = {
+    "police": {
+        "weight": 2.0,
+        "scheme": "police",
+        "words": [
+            "公安局", "派出所", "民警", "警官", "检察院", "检察官", "法院", "公检法",
+            "刑警", "网警", "反诈中心", "通缉令", "逮捕令", "拘留", "立案", "传票",
+            "案件编号",
+        ],
+    },
+    "service": {
+        "weight": 1.5,
+        "scheme": "service",
+        "words": [
+            "客服", "售后", "快递丢失", "快递丢了", "理赔", "退款", "退货",
+            "自动续费", "取消会员", "百万保障", "扣费", "影响征信", "征信受影响",
+            "关闭服务",
+        ],
+    },
+    "boss": {
+        "weight": 1.5,
+        "scheme": "boss",
+        "words": [
+            "我是你领导", "我是你老板", "领导让", "老板让", "re:我是[一-龥]{1,2}总",
+            "换新号", "新微信号", "加我新", "这是我新号", "在开会", "不方便接电话",
+            "先帮我", "垫付一下",
+        ],
+    },
+    "property": {
+        "weight": 1.5,
+        "scheme": "property",
+        "words": [
+            "物业费", "物业管理费", "物业财务", "物业收费", "水电费", "燃气费",
+            "暖气费", "供暖费", "停车费", "滞纳金", "停水停电", "缴费通知",
+            "欠费", "逾期未缴",
+        ],
+    },
+    "prize": {
+        "weight": 1.5,
+        "scheme": "prize",
+        "words": [
+            "中奖", "抽中", "幸运用户", "大奖", "领奖", "奖品", "免费领取",
+            "积分兑换", "积分清零", "领取补贴", "补贴", "退税", "红包",
+        ],
+    },
+    "invest": {
+        "weight": 1.5,
+        "scheme": "invest",
+        "words": [
+            "稳赚", "高收益", "高回报", "收益率", "回报率", "带单", "老师带",
+            "导师", "内幕", "荐股", "牛股", "股票群", "炒股群", "投资群", "数字货币",
+            "虚拟币", "usdt", "比特币", "翻倍", "保本", "养老项目", "原始股",
+        ],
+    },
+    "task": {
+        "weight": 1.5,
+        "scheme": "task",
+        "words": [
+            "刷单", "做任务", "点赞关注", "关注点赞", "垫付", "返佣", "佣金", "日结",
+            "兼职", "足不出户", "在家就能", "动动手指", "宝妈",
+        ],
+    },
+    "loan": {
+        "weight": 1.5,
+        "scheme": "loan",
+        "words": [
+            "无抵押", "免抵押", "秒到账", "放款", "下款", "额度", "征信", "解冻金",
+            "刷流水", "注销账户", "学生贷", "网贷", "贷款",
+        ],
+    },
+    "money": {
+        "weight": 2.0,
+        "words": [
+            "安全账户", "转账", "转到", "汇款", "打款", "验证码", "下载app",
+            "下载软件", "屏幕共享", "共享屏幕", "冻结", "涉嫌", "洗钱", "解冻",
+            "保证金", "手续费", "激活费", "银行卡号", "密码", "个人信息",
+            "身份证照片", "会议软件", "腾讯会议", "zoom",
+        ],
+    },
+    "pressure": {
+        "weight": 1.0,
+        "words": [
+            "立即", "马上", "尽快", "否则", "以免影响", "不要告诉", "保密",
+            "24小时内", "今天之内", "过期作废", "最后一天",
+        ],
+    },
+    "caution": {
+        "weight": -4.0,
+        "words": [
+            "谨防", "警惕", "小心上当", "提醒大家", "提醒各位", "不要相信", "别相信",
+            "别信", "是骗子", "是诈骗", "防骗", "上当受骗", "千万不要", "切勿",
+            "注意防范", "不要转账", "别转账", "反诈提醒", "防诈",
+        ],
+    },
+}  # fmt: skip
+
+# what the fraud warning says the scam impersonates, by scheme
+FRAUD_SCHEMES: tuple[str, ...] = (
+    "police", "service", "boss", "property", "prize", "invest", "task", "loan",
+)  # fmt: skip
+
+# link hosts that weigh more than a link (signal "suspicious_host"): short-link
+# services that hide where a link goes, and top-level domains sold for a few
+# cents that shops and scams use; an IP address instead of a name counts too
+DEFAULT_SUSPICIOUS_HOSTS: tuple[str, ...] = (
+    "t.cn", "url.cn", "dwz.cn", "suo.im", "bit.ly", "tinyurl.com", "t.me",
+    "*.top", "*.xyz", "*.vip", "*.icu", "*.cyou", "*.buzz", "*.club", "*.shop",
+    "*.site", "*.online", "*.wang", "*.ltd", "*.tk", "*.cc",
+)  # fmt: skip

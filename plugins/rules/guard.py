@@ -120,9 +120,10 @@ class Guard:
     def pick(hits: list[Hit], cfg: RulesConfig) -> Hit:
         """The most serious hit: acting beats dry-run, then more strikes."""
 
-        def weight(hit: Hit) -> tuple[int, int, int]:
+        def weight(hit: Hit) -> tuple[int, int, int, int]:
             det = cfg.detector(hit.rule)
             return (
+                0 if hit.report else 1,
                 0 if det.dry_run else 1,
                 det.strikes,
                 0 if det.action == "remind" else 1,
@@ -172,6 +173,8 @@ class Guard:
             dry_run=det.dry_run,
             recall=det.recall or (strict and hit.rule == "ads"),
             raid_new_member=strict,
+            report=hit.report,
+            scheme=hit.scheme,
         )
         try:
             outcome = await service.enforce(offence, port=port, cfg=cfg, config=config)

@@ -172,6 +172,7 @@ def action_text(action: str, seconds: int | None, locale: str) -> str:
         "notify": "rules.action.notify",
         "remind": "rules.action.remind",
         "dry_run": "rules.action.dry_run",
+        "report": "rules.action.report",
     }
     return t(locale, keys.get(action, "rules.action.notify"))
 
@@ -219,6 +220,9 @@ class Offence:
     raid_new_member: bool = False
     actor: str = "linli"
     reason_override: str | None = None  # an admin's own words (/警告 … 理由)
+    # scored evidence below the act threshold: a case for the staff group only
+    report: bool = False
+    scheme: str | None = None  # fraud: who the scam pretends to be (warning)
 
 
 @dataclass
@@ -384,6 +388,14 @@ async def enforce(
             reason=offence.rule, case=case.id, detail=offence.detail,
         )  # fmt: skip
         return Outcome(case, "dry_run", acted=False)
+    if offence.report:
+        case = await Case.create(**base, action="report", dry_run=True)
+        await audit(
+            offence.actor, "rules.report", group=group, target=user,
+            reason=offence.rule, case=case.id, detail=offence.detail,
+        )  # fmt: skip
+        _post_case(case, config, cfg, [])
+        return Outcome(case, "report", acted=False)
 
     recalled, problems = await _recall(port, offence, locale)
     if offence.action == "remind":
@@ -453,6 +465,14 @@ async def enforce(
         "notify": "rules.notice.pending",
     }
     notice = t(locale, keys[action], **values)
+    if offence.rule == "fraud" and cfg.fraud.warn_group:
+        notice = t(
+            locale,
+            "rules.notice.fraud",
+            **values,
+            scheme=t(locale, f"rules.scheme.{offence.scheme or 'generic'}"),
+            action=action_text(action, seconds, locale),
+        )
     _post_case(case, config, cfg, problems)
     return Outcome(
         case,
@@ -513,6 +533,8 @@ def _post_case(
             action=action_text(case.action, case.mute_seconds, locale),
             text=mask_private(case.text)[:300],
         )
+        if case.rule in ("ads", "fraud") and case.detail:
+            text += "\n" + t(locale, "rules.staff.evidence", detail=case.detail)
         if problems:
             text += "\n" + t(
                 locale, "rules.staff.problems", problems="；".join(problems)

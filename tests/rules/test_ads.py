@@ -12,8 +12,11 @@ def _engine(**ads):
     return Engine(RulesConfig(ads=ads) if ads else RulesConfig())
 
 
-def _ad(text: str = "", segments=(), **kw) -> str | None:
-    hits = [h for h in _engine().content(text, segments, **kw) if h.rule == "ads"]
+def _ad(text: str = "", segments=(), *, scored: bool = False, **kw) -> str | None:
+    """The ads hit as ``reason:detail``; by default with the single-rule set
+    (``score.enabled: false``: every link counts), which these tests are about."""
+    engine = _engine() if scored else _engine(score={"enabled": False})
+    hits = [h for h in engine.content(text, segments, **kw) if h.rule == "ads"]
     return hits[0].reason.rsplit(".", 1)[1] + ":" + hits[0].detail if hits else None
 
 
@@ -36,6 +39,10 @@ def _ad(text: str = "", segments=(), **kw) -> str | None:
     ],
 )
 def test_links_are_found_through_disguises(text: str, host: str) -> None:
+    from plugins.core import normalize
+    from plugins.rules.detectors.ads import links
+
+    assert links(normalize(text)) == [host]
     assert _ad(text) == f"link:{host}"
 
 
@@ -57,10 +64,13 @@ def test_links_are_found_through_disguises(text: str, host: str) -> None:
 )
 def test_ordinary_text_and_whitelisted_domains_are_not_ads(text: str) -> None:
     assert _ad(text) is None
+    assert _ad(text, scored=True) is None
 
 
 def test_whitelist_covers_subdomains_only() -> None:
-    engine = _engine(whitelist_domains=["gov.cn", "wuye.example.com"])
+    engine = _engine(
+        whitelist_domains=["gov.cn", "wuye.example.com"], score={"enabled": False}
+    )
     assert engine.content("https://wuye.example.com/pay", ()) == []
     assert engine.content("https://a.wuye.example.com", ()) == []
     hits = engine.content("https://notwuye.example.com", ())
@@ -129,3 +139,4 @@ def test_a_host_ends_at_chinese_text_or_full_width_punctuation(
 )
 def test_whitelisted_host_followed_by_chinese_is_not_an_ad(text: str) -> None:
     assert _ad(text) is None
+    assert _ad(text, scored=True) is None

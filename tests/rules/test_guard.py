@@ -83,7 +83,7 @@ async def test_ordinary_messages_cost_no_database_query(outbox, group_id) -> Non
             assert not await GUARD.judge(info, port, config, _never)
         assert queries == []
         assert await GUARD.judge(
-            _info(group_id, "www.haohuo.com"), port, config, _resident
+            _info(group_id, "特价房源看这里 www.haohuo.com"), port, config, _resident
         )
         assert queries  # the spy works: a violation does touch the database
     assert port.actions() == ["recall"]
@@ -95,7 +95,7 @@ async def test_exempt_members_are_never_judged(outbox, group_id) -> None:
 
     config = make_config(group_id, "  whitelist: ['qq:77']\n", extra_groups="")
     port = FakePort()
-    ad = "www.haohuo.com"
+    ad = "特价房源看这里 www.haohuo.com"
     cases = [
         _info(group_id, ad, role="admin"),  # platform admin
         _info(group_id, ad, role="owner"),

@@ -19,7 +19,7 @@ from adapters.port import Segment
 from plugins.core.privacy import mask_private
 
 from ..config import RulesConfig
-from . import ads, personal_data
+from . import ads, personal_data, score
 from .flood import FloodTracker
 from .mention_all import mentions_all
 from .quiet_hours import QuietReminders, in_quiet_hours, local_time, urgent
@@ -36,6 +36,11 @@ class Hit:
     rule: str  # the detector section: words, fraud, ads, flood, …
     reason: str  # i18n key of the short reason shown to people
     detail: str  # what matched, for the case (masked where private)
+    # scored evidence: below the detector's act threshold, only a report to
+    # the staff group; the verdict keeps every contribution
+    report: bool = False
+    verdict: score.Verdict | None = None
+    scheme: str | None = None  # fraud: who the scam pretends to be
 
 
 def read_word_files(files: Sequence[str], base: Path | None) -> list[str]:
@@ -56,7 +61,8 @@ def read_word_files(files: Sequence[str], base: Path | None) -> list[str]:
 
 
 def word_lists(cfg: RulesConfig, base: Path | None = None) -> dict[str, list[str]]:
-    """The entries of every enabled word list (inline and from files), by rule."""
+    """The entries of every enabled word list (inline and from files), by rule;
+    the word signals of the scored evidence as ``ads:cta``, ``fraud:money``…"""
     lists: dict[str, list[str]] = {}
     for rule in ("words", "ads", "fraud"):
         section = getattr(cfg, rule)
@@ -64,7 +70,19 @@ def word_lists(cfg: RulesConfig, base: Path | None = None) -> dict[str, list[str
             entries = [*section.words, *read_word_files(section.files, base)]
             if entries:
                 lists[rule] = entries
+    for rule in ("ads", "fraud"):
+        section = getattr(cfg, rule)
+        if section.enabled and section.score.enabled:
+            for name, signal in section.score.signals.items():
+                if signal.enabled and signal.weight and signal.words:
+                    lists[f"{rule}{score.SEP}{name}"] = list(signal.words)
     return lists
+
+
+def _weights(scoring) -> dict[str, float]:
+    return {
+        name: s.weight for name, s in scoring.signals.items() if s.enabled and s.weight
+    }
 
 
 class Engine:
@@ -86,13 +104,34 @@ class Engine:
         cfg = self.cfg
         hits: list[Hit] = []
         flat = compacted(text)
+        signals: dict[str, dict[str, list[str]]] = {}
         for found in self.words.scan(flat):
+            rule, sep, signal = found.rule.partition(score.SEP)
+            if sep:  # the words as written in the message, for the evidence
+                seen = signals.setdefault(rule, {}).setdefault(signal, [])
+                word = flat.text[found.start : found.end]
+                if not any(word in other for other in seen):
+                    seen[:] = [w for w in seen if w not in word] + [word]
+                continue
             reason = "rules.reason.ads_words" if found.rule == "ads" else None
             hits.append(
                 Hit(found.rule, reason or f"rules.reason.{found.rule}", found.entry)
             )
-        if cfg.ads.enabled and not any(h.rule == "ads" for h in hits):
-            found_ad = self._ads(flat.normalized, segments, strict=strict)
+        if (
+            cfg.fraud.enabled
+            and cfg.fraud.score.enabled
+            and "fraud" in signals
+            and not any(h.rule == "fraud" for h in hits)
+        ):
+            found_fraud = self._fraud(flat.normalized, signals["fraud"])
+            if found_fraud is not None:
+                hits.append(found_fraud)
+        if cfg.ads.enabled and not any(
+            h.rule in ("ads", "fraud") and not h.report for h in hits
+        ):
+            found_ad = self._ads(
+                flat.normalized, segments, strict=strict, found=signals.get("ads", {})
+            )
             if found_ad is not None:
                 hits.append(found_ad)
         if cfg.mention_all.enabled and mentions_all(segments):
@@ -103,8 +142,71 @@ class Engine:
                 hits.append(found_pd)
         return hits
 
+    def _fraud(self, normalized: str, found: dict[str, list[str]]) -> Hit | None:
+        scoring = self.cfg.fraud.score
+        weights = _weights(scoring)
+        parts = score.word_contributions(found, weights)
+        verdict = score.judge(parts, scoring.act, scoring.report)
+        if not verdict.level:
+            return None
+        schemes = [
+            (c.points, scoring.signals[c.signal].scheme)
+            for c in parts
+            if scoring.signals[c.signal].scheme
+        ]
+        scheme = max(schemes)[1] if schemes else None
+        return Hit(
+            "fraud",
+            "rules.reason.fraud",
+            verdict.evidence("fraud"),
+            report=verdict.level == "report",
+            verdict=verdict,
+            scheme=scheme,
+        )
+
+    def _ad_score(
+        self, normalized: str, found: dict[str, list[str]], *, links: bool
+    ) -> Hit | None:
+        cfg = self.cfg.ads
+        scoring = cfg.score
+        weights = _weights(scoring)
+        parts = score.word_contributions(found, weights)
+        so_far = sum(c.points for c in parts)
+        floor = scoring.report if scoring.report is not None else scoring.act
+        # the patterns run only when they could lift the words over a threshold
+        reach = max(0.0, weights.get("contact", 0.0))
+        if links:
+            reach += max(0.0, weights.get("link", 0.0))
+            reach += max(0.0, weights.get("suspicious_host", 0.0))
+        if so_far + reach < floor:
+            return None
+        if links and _HAS_ALNUM_PAIR.search(normalized):
+            parts += score.link_contributions(
+                normalized, cfg.whitelist_domains, cfg.suspicious_hosts, weights
+            )
+        if "contact" in weights and not any(c.signal == "contact" for c in parts):
+            handle = score.contact(normalized)
+            if handle is not None:
+                parts.append(score.Contribution("contact", handle, weights["contact"]))
+        verdict = score.judge(parts, scoring.act, scoring.report)
+        if not verdict.level:
+            return None
+        linked = any(c.signal == "link" for c in verdict.contributions)
+        return Hit(
+            "ads",
+            "rules.reason.link" if linked else "rules.reason.ads_score",
+            verdict.evidence("ads"),
+            report=verdict.level == "report",
+            verdict=verdict,
+        )
+
     def _ads(
-        self, normalized: str, segments: Sequence[Segment], *, strict: bool
+        self,
+        normalized: str,
+        segments: Sequence[Segment],
+        *,
+        strict: bool,
+        found: dict[str, list[str]] | None = None,
     ) -> Hit | None:
         cfg = self.cfg.ads
         if cfg.cards or cfg.invites:
@@ -118,7 +220,8 @@ class Engine:
             )
             if card is not None:
                 return Hit("ads", f"rules.reason.{card.kind}", card.detail)
-        if cfg.links and _HAS_ALNUM_PAIR.search(normalized):
+        scored = cfg.score.enabled and not strict
+        if cfg.links and not scored and _HAS_ALNUM_PAIR.search(normalized):
             host = ads.find_link(normalized, cfg.whitelist_domains, strict=strict)
             if host is not None:
                 return Hit("ads", "rules.reason.link", host)
@@ -126,6 +229,8 @@ class Engine:
             number = ads.find_text_invite(normalized)
             if number is not None:
                 return Hit("ads", "rules.reason.invite", number)
+        if scored:
+            return self._ad_score(normalized, found or {}, links=cfg.links)
         return None
 
     def _personal(self, normalized: str) -> Hit | None:

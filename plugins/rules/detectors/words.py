@@ -12,6 +12,9 @@ spacing and punctuation tricks, traditional characters folded).
   between them. Every part is a key of the automaton.
 - ``re:…``: a regular expression on the compacted text. All regexes of all
   lists are joined into ONE alternation compiled once.
+
+A list whose name has a colon (``ads:cta``, a signal of the scored evidence)
+reports every distinct entry found, not just the first.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class Entry:
     raw: str
     parts: tuple[str, ...]
     ascii_word: bool = False
+    key: str = ""  # the rule, or rule + entry for signal lists
 
 
 @dataclass(frozen=True)
@@ -114,8 +118,10 @@ class WordMatcher:
     regex: re.Pattern[str] | None = field(default=None, init=False)
     _regex_rules: dict[str, tuple[str, str]] = field(default_factory=dict, init=False)
     _automaton: object | None = field(default=None, init=False)
+    _multi: frozenset[str] = field(default=frozenset(), init=False)
 
     def __post_init__(self) -> None:
+        self._multi = frozenset(r for r in self.lists if ":" in r)
         keys: dict[str, list[tuple[int, int]]] = {}
         alternatives: list[str] = []
         for rule, words in self.lists.items():
@@ -133,6 +139,7 @@ class WordMatcher:
                     raw,
                     parts,
                     ascii_word=len(parts) == 1 and bool(_ASCII_WORD.match(parts[0])),
+                    key=f"{rule}\0{raw}" if rule in self._multi else rule,
                 )
                 index = len(self.entries)
                 self.entries.append(entry)
@@ -151,24 +158,25 @@ class WordMatcher:
         return len(self.entries) + len(self._regex_rules)
 
     def scan(self, text: str | Compacted) -> list[WordHit]:
-        """Every rule hit in ``text`` (at most one hit per rule)."""
+        """Every rule hit in ``text``: at most one per rule, except for signal
+        lists (``ads:cta``), which give one per distinct entry."""
         target = text if isinstance(text, Compacted) else compacted(text)
         flat = target.text
         hits: dict[str, WordHit] = {}
+        multi = self._multi
         if self._automaton is not None and flat:
             occurrences: dict[int, list[list[tuple[int, int]]]] = {}
             for end, (length, refs) in self._automaton.iter(flat):  # type: ignore[attr-defined]
                 start = end + 1 - length
                 for index, part_no in refs:
                     entry = self.entries[index]
-                    if entry.rule in hits:
+                    key = entry.key
+                    if key in hits:
                         continue
                     if len(entry.parts) == 1:
                         if entry.ascii_word and not target.stands_alone(start, end + 1):
                             continue
-                        hits[entry.rule] = WordHit(
-                            entry.rule, entry.raw, start, end + 1
-                        )
+                        hits[key] = WordHit(entry.rule, entry.raw, start, end + 1)
                         continue
                     slots = occurrences.setdefault(
                         index, [[] for _ in range(len(entry.parts))]
@@ -177,13 +185,14 @@ class WordMatcher:
                     if part_no == len(entry.parts) - 1:
                         span = _chain(slots, self.gap)
                         if span is not None:
-                            hits[entry.rule] = WordHit(entry.rule, entry.raw, *span)
+                            hits[key] = WordHit(entry.rule, entry.raw, *span)
         if self.regex is not None and flat:
             for match in self.regex.finditer(flat):
                 rule, raw = self._regex_rules[match.lastgroup or ""]
-                if rule not in hits:
-                    hits[rule] = WordHit(rule, raw, match.start(), match.end())
-                if len(hits) == len(self.lists):
+                key = f"{rule}\0{raw}" if rule in multi else rule
+                if key not in hits:
+                    hits[key] = WordHit(rule, raw, match.start(), match.end())
+                if not multi and len(hits) == len(self.lists):
                     break
         return list(hits.values())
 
