@@ -73,14 +73,29 @@ async def test_votes_without_reactions_are_acknowledged_in_one_line(
     assert queue.sent == [(f"qq:{g}", line, None)]
 
 
-async def test_a_long_window_names_ten_and_counts_the_rest(
+async def test_a_full_line_goes_out_at_once_and_everyone_is_named(
     app: App, queue: FakeQueue
 ) -> None:
-    from plugins.core.acks import flush_all, render
+    """300 voters in one window make a few lines of MAX_NAMES names, never one
+    line with "等 250 人": each resident finds their own name."""
+    from plugins.core import acks
 
-    names = [f"居民{n}" for n in range(12)]
-    assert render("zh-CN", "投票 #1「绿化」", names) == (
-        "已收到（投票 #1「绿化」）：" + "、".join(names[:10]) + " 等 12 人"
+    g = new_group_id()
+    await expect_reply(
+        app,
+        "vote",
+        group_message("/投票 绿化 A B", group=g, user=500, role="admin"),
+        "【投票】#1 绿化\n1. A\n2. B\n单选 · 无截止时间（由发起人结束）\n"
+        "直接回复选项号即可投票，例如：1",
     )
-    assert render("en", "vote #1", names[:2]) == "Received (vote #1): 居民0, 居民1"
-    await flush_all()
+    voters = acks.MAX_NAMES + 3
+    for n in range(voters):
+        await _refused(app, group_message("1", group=g, user=1000 + n, card=f"居民{n}"))
+    assert len(queue.sent) == 1  # the full line, without waiting for the window
+    await acks.flush_all()
+    assert len(queue.sent) == 2
+    text = "\n".join(line for _, line, _ in queue.sent)
+    assert all(f"居民{n}(1)" in text for n in range(voters))
+    assert acks.render("en", "vote #1", ["居民0", "居民1"]) == (
+        "Received (vote #1): 居民0, 居民1"
+    )

@@ -219,6 +219,7 @@ _message_ids = itertools.count(1)
 class ApiCall:
     action: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)  # when linli made it
 
 
 class OneBotV11:
