@@ -22,7 +22,7 @@ from tests.helpers import (
 def queue(monkeypatch: pytest.MonkeyPatch, override_config) -> FakeQueue:
     import plugins.core as core
 
-    override_config(core={"send": {"ack_window_seconds": 0.2}})
+    override_config(core={"send": {"ack_window_seconds": 120}})  # never by itself
     fake = FakeQueue()
     monkeypatch.setattr(core, "send_queue", lambda: fake)
     return fake

@@ -42,7 +42,8 @@ class _Batch:
 
 # (group, topic) → the line being gathered
 _batches: dict[tuple[str, str], _Batch] = {}
-_tasks: set[asyncio.Task[None]] = set()
+_tasks: set[asyncio.Task[None]] = set()  # lines being sent
+_timers: set[asyncio.Task[None]] = set()  # windows still open
 
 
 async def acknowledge_reply(
@@ -61,7 +62,7 @@ async def acknowledge_reply(
     batch = _batches.get(where)
     if batch is None:
         batch = _batches[where] = _Batch(ctx.group, ctx.locale, topic)
-        _spawn(_flush_later(where, batch))
+        _spawn(_flush_later(where, batch), _timers)
     batch.names[key or ctx.info.user] = name
     if len(batch.names) >= MAX_NAMES:  # full: out now, the next names start anew
         del _batches[where]
@@ -74,10 +75,10 @@ def render(locale: str, topic: str, names: list[str]) -> str:
     return t(locale, "core.acks.received", topic=topic, names=shown)
 
 
-def _spawn(coro) -> None:
+def _spawn(coro, into: set[asyncio.Task[None]] = _tasks) -> None:
     task = asyncio.create_task(coro)
-    _tasks.add(task)
-    task.add_done_callback(_tasks.discard)
+    into.add(task)
+    task.add_done_callback(into.discard)
 
 
 async def _flush_later(where: tuple[str, str], batch: _Batch) -> None:
@@ -98,6 +99,11 @@ async def _send(batch: _Batch) -> None:
 
 
 async def flush_all() -> None:
-    """Wait for every line still being gathered (tests, shutdown)."""
+    """Send every line still being gathered now, without waiting for its
+    window, and wait until all are sent (shutdown, tests)."""
+    for timer in list(_timers):
+        timer.cancel()
+    for where in list(_batches):
+        _spawn(_send(_batches.pop(where)))
     while _tasks:
         await asyncio.gather(*list(_tasks), return_exceptions=True)
