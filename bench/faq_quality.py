@@ -188,6 +188,8 @@ def new_engine() -> Engine:
         "statement_penalty": section.statement_penalty,
         "question_words": section.question_words,
         "ignore_words": section.ignore_words,
+        "synonyms": getattr(section, "synonyms", []),
+        "words": getattr(section, "words", []),
     }
 
     def build(questions):
@@ -195,6 +197,8 @@ def new_engine() -> Engine:
             _entries(m, questions),
             ignore_words=settings["ignore_words"],
             statement_penalty=settings["statement_penalty"],
+            synonyms=settings["synonyms"],
+            words=settings["words"],
         )
 
     def decide(index, text, s):
@@ -249,6 +253,8 @@ def costs(engine: Engine, index, texts: list[str], rounds: int) -> list[float]:
     for _ in range(rounds):
         norm.normalize.cache_clear()
         norm.compact.cache_clear()
+        if hasattr(index, "analyzer"):
+            index.analyzer.forget()
         for w in s["question_words"]:  # the question words stay cached in use
             norm.normalize(w)
         for i, text in enumerate(texts):

@@ -1,15 +1,27 @@
 """The matching engine: which entry answers a message, and how sure we are.
 
 Pure Python, no NoneBot and no database, so it can be tested and benchmarked
-alone. Per message the cost does not depend on the number of entries:
+alone. Per message:
 
 - exact questions: one dict lookup on the compact text;
-- question variants and keywords (``contains`` and ``fuzzy`` entries): ONE
-  Aho-Corasick automaton over every pattern of every entry;
-- fuzzy similarity: a character-bigram inverted index picks a short list of
-  candidate questions (the rarest grams of the message, with very common grams
-  skipped), and rapidfuzz scores only that short list;
+- keyword rules (and the questions of ``contains`` entries): ONE Aho-Corasick
+  automaton over every pattern of every entry;
+- words (``fuzzy`` entries, the default): the message is cut into words
+  (``words.Analyzer``: jieba, synonyms, 三栋 = 3栋) and compared with every
+  question that shares a word with it. Each word weighs what it tells apart
+  in THIS FAQ (BM25's idf over the entries' own questions: a word most
+  questions have weighs little), and the score is the weighted share of
+  words both have (2 × shared / (message + question)), so scores compare
+  across entries. An inverted index over the words gives the candidates;
+  words too light to lift any candidate to ``FLOOR`` on their own are not
+  looked up, so the cost does not grow with the number of entries;
+- a question contained in the message is evidence, not a verdict: it scores
+  by how much of the message it covers;
 - regex entries are tried one by one (admins write a few of them).
+
+When the message and an entry each name a building, unit, room, number or
+facility and they differ (3栋 / 5栋), the match carries ``conflict`` and is
+never answered directly. Ties go to taught entries, then the entries' order.
 
 Scores are confidences in [0, 1]; the caller compares them with the
 thresholds of the config.
@@ -18,24 +30,46 @@ thresholds of the config.
 from __future__ import annotations
 
 import heapq
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 
 import ahocorasick
 from rapidfuzz import fuzz
 
 from plugins.core.normalize import compact, normalize
 
-CONTAINS_BASE = 0.8  # a contained question or keyword rule, before coverage
-MAX_POSTING = 64  # grams shared by more questions than this are too common
-MAX_GRAMS = 16  # at most this many (the rarest) grams of a message are looked up
-SHORTLIST = 5  # questions scored by rapidfuzz per message
-MIN_SHARED = 0.25  # share of the message's grams a candidate must have
-RELATIVE = 0.5  # … and at least this share of what the best candidate has
-PER_ENTRY = 3  # wordings of one entry scored per message
+from .words import Analyzer, analyzer, conflict, kind_of, named
+
+CONTAINS_BASE = 0.8  # a keyword rule (or a contains entry's question), before coverage
+EVIDENCE_BASE = 0.5  # a fuzzy entry's question contained in a longer message
+FLOOR = 0.4  # matches below this are not offered
+OPEN = 0.6  # questions that cannot reach this on whole words are not looked for
+PSEUDO_DOCS = 20  # idf smoothing: a small FAQ does not make every word rare
+SOFT = 1.0  # credit of a word only partly shared (外国 / 国外, 流泪 / 流眼泪)
+SOFT_MIN = 0.5  # … when at least this share of their characters is common
+CHARS = 0.15  # share of character similarity in the score of the best questions
+SOFT_FROM = 0.3  # … looked for in questions scoring at least this on whole words
+RESCORE = 6  # questions scored in full (partly shared words, characters)
+RETRIEVE_MARGIN = 0.3  # questions this far below the best found are not looked for
+LIGHT = 0.5  # weight factor of question and function words (怎么, 是, 有 …)
+# words that carry little on their own, in any FAQ (written for linli)
+LIGHT_WORDS = " ".join(
+    [
+        "怎么 什么 多少 谁 吗 么 呢 是 有 在 可以 能 要 会 和 与",
+        "跟 还 都 就 也 又 去 到 给 把 被 让 这 那 这个 那个",
+        "哪个 一个 个 些 有没有 是不是 能不能 可不可以 没有 不 没 多",
+        "好 吧 需要 应该 为什么 如何 怎样 我 你 他 她 它 我家 自己",
+        "大家 现在 今天 知道 问 找 办 做 弄 用 说 想 得 地 着 过",
+        "下 上 里 中",
+    ]
+).split()
+
+
+# 停不停 开不开 有没有 收没收: the A-not-A question, whatever the verb
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
 
 @dataclass(frozen=True)
@@ -85,6 +119,7 @@ class Match:
     entry: Entry
     score: float
     how: str  # exact | contains | keyword | fuzzy | regex
+    conflict: str = ""  # what the message and the entry name differently (3栋/5栋)
 
 
 _HOURS = re.compile(r"^\s*(\d{1,2})[:：](\d{2})\s*[-~～—]\s*(\d{1,2})[:：](\d{2})\s*$")
@@ -116,9 +151,10 @@ def parse_keyword(rule: str) -> list[list[str]]:
 
 
 def looks_like_question(text: str, words: Sequence[str]) -> bool:
-    """A question mark or a question word (``吗 怎么 几点 多少 …``) in ``text``."""
+    """A question mark, a question word (``吗 怎么 几点 多少 …``) or an
+    A-not-A question (``停不停``) in ``text``."""
     norm = normalize(text)
-    return any(w and normalize(w) in norm for w in words)
+    return any(w and normalize(w) in norm for w in words) or bool(_A_NOT_A.search(norm))
 
 
 class Stripper:
@@ -136,26 +172,6 @@ class Stripper:
         return self._pattern.sub("", compact_text)
 
 
-def _grams(text: str) -> set[str]:
-    if len(text) < 2:
-        return {text} if text else set()
-    return {text[i : i + 2] for i in range(len(text) - 1)}
-
-
-def fuzzy_score(message: str, question: str) -> float:
-    """Similarity of two compact texts in [0, 1] (rapidfuzz, character level)."""
-    if not message or not question:
-        return 0.0
-    score = fuzz.ratio(message, question) / 100
-    shorter, longer = sorted((message, question), key=len)
-    if len(shorter) >= 3 and len(longer) > len(shorter):
-        # the question said inside a longer message (or the other way round),
-        # worth less the more the longer text has besides it
-        partial = fuzz.partial_ratio(shorter, longer) / 100
-        score = max(score, partial * (0.6 + 0.4 * len(shorter) / len(longer)))
-    return score
-
-
 @dataclass
 class _Rule:
     """A question variant (one term) or a keyword rule (terms joined by +).
@@ -171,24 +187,44 @@ class _Rule:
 
 
 @dataclass
+class _Question:
+    """One fuzzy question of an entry, as words."""
+
+    entry: int
+    words: dict[str, float]  # word -> weight
+    total: float  # sum of the weights
+    text: str  # the words joined, for the character similarity
+    loose: list[tuple[str, frozenset[str], float]]  # words that may be partly shared
+    named: dict[str, frozenset[str]]
+
+
+@dataclass
 class Index:
     """Everything needed to match a message against a set of entries."""
 
     entries: list[Entry]
     ignore_words: Sequence[str] = ()
     statement_penalty: float = 0.1
+    synonyms: Sequence[Sequence[str]] = ()
+    words: Sequence[str] = ()  # extra words the segmenter keeps whole
     _exact: dict[str, list[int]] = field(default_factory=dict, init=False)
     _rules: list[list[_Rule]] = field(default_factory=list, init=False)
     _automaton: ahocorasick.Automaton | None = field(default=None, init=False)
-    _variants: list[tuple[int, str, int]] = field(default_factory=list, init=False)
+    _questions: list[_Question] = field(default_factory=list, init=False)
     _postings: dict[str, tuple[int, ...]] = field(default_factory=dict, init=False)
     _regex: list[tuple[int, list[re.Pattern[str]]]] = field(
         default_factory=list, init=False
     )
+    _named: list[dict[str, frozenset[str]]] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         self.strip = Stripper(self.ignore_words)
-        postings: dict[str, list[int]] = {}
+        self.analyzer: Analyzer = analyzer(
+            tuple(tuple(g) for g in self.synonyms),
+            tuple(self.ignore_words),
+            tuple(self.words),
+        )
+        texts: list[tuple[int, tuple[str, ...]]] = []
         for eidx, entry in enumerate(self.entries):
             rules: list[_Rule] = []
             self._rules.append(rules)
@@ -196,6 +232,12 @@ class Index:
                 compiled = [re.compile(q) for q in entry.questions]
                 self._regex.append((eidx, compiled))
                 continue
+            if entry.mode != "exact":
+                for keyword in entry.keywords:
+                    terms = parse_keyword(keyword)
+                    if terms:
+                        rules.append(_Rule("keyword", 0, terms))
+                        self.analyzer.learn(a for alts in terms for a in alts)
             for question in entry.questions:
                 text = compact(question)
                 if not text:
@@ -203,22 +245,63 @@ class Index:
                 self._exact.setdefault(text, []).append(eidx)
                 if entry.mode == "exact":
                     continue
-                rules.append(_Rule("contains", 0, [[text]]))
+                # contains: a verdict; fuzzy: evidence (scored by coverage)
+                how = "contains" if entry.mode == "contains" else "evidence"
+                rules.append(_Rule(how, 0, [[text]]))
                 if entry.mode == "fuzzy":
-                    fuzzy_text = self.strip(text) or text
-                    grams = _grams(fuzzy_text)
-                    vid = len(self._variants)
-                    self._variants.append((eidx, fuzzy_text, len(grams)))
-                    for gram in grams:
-                        postings.setdefault(gram, []).append(vid)
-            if entry.mode == "exact":
-                continue
-            for keyword in entry.keywords:
-                terms = parse_keyword(keyword)
-                if terms:
-                    rules.append(_Rule("keyword", 0, terms))
-        self._postings = {g: tuple(v) for g, v in postings.items()}
+                    texts.append((eidx, self.analyzer.terms(question)))
+        self._named = [
+            named(w for q in e.questions for w in self.analyzer.terms(q))
+            if e.mode not in ("regex",)
+            else {}
+            for e in self.entries
+        ]
+        self._build_words(texts)
         self._build_automaton()
+
+    # -- building ---------------------------------------------------------------
+
+    def _build_words(self, texts: list[tuple[int, tuple[str, ...]]]) -> None:
+        seen: Counter[str] = Counter()
+        for _, terms in texts:
+            seen.update(set(terms))
+        size = len(texts) + PSEUDO_DOCS
+        light = {self.analyzer.canon.get(w, w) for w in LIGHT_WORDS}
+        self._light = light
+        self._size = size
+
+        def idf(n: int) -> float:
+            return math.log(1 + (size - n + 0.5) / (n + 0.5))
+
+        self._weights = {w: idf(n) * (LIGHT if w in light else 1.0)
+                         for w, n in seen.items()}  # fmt: skip
+        self._unknown = idf(0)
+        postings: dict[str, list[int]] = {}
+        for eidx, terms in texts:
+            weights = {w: self._weights[w] for w in dict.fromkeys(terms)}
+            if not weights:
+                continue
+            qid = len(self._questions)
+            self._questions.append(
+                _Question(
+                    eidx,
+                    weights,
+                    sum(weights.values()),
+                    "".join(terms),
+                    _loose(weights),
+                    named(weights),
+                )
+            )
+            for word in weights:
+                postings.setdefault(word, []).append(qid)
+        self._postings = {w: tuple(v) for w, v in postings.items()}
+
+    def weight(self, word: str) -> float:
+        """How much ``word`` tells the entries apart (unknown words weigh most)."""
+        found = self._weights.get(word)
+        if found is not None:
+            return found
+        return self._unknown * (LIGHT if word in self._light else 1.0)
 
     def _build_automaton(self) -> None:
         uses = Counter(
@@ -247,6 +330,8 @@ class Index:
     def __len__(self) -> int:
         return len(self.entries)
 
+    # -- one message --------------------------------------------------------------
+
     def match(
         self,
         text: str,
@@ -261,20 +346,19 @@ class Index:
         whole = compact(text)
         if not whole:
             return []
-        best: dict[int, Match] = {}
+        best: dict[int, tuple[float, str]] = {}
 
         def offer(eidx: int, score: float, how: str) -> None:
-            if not question_like and how not in ("exact", "regex"):
-                score -= self.statement_penalty  # statements are rarely questions
             found = best.get(eidx)
-            if found is None or score > found.score:
-                best[eidx] = Match(self.entries[eidx], round(score, 4), how)
+            if found is None or score > found[0]:
+                best[eidx] = (score, how)
 
         for eidx in self._exact.get(whole, ()):
             offer(eidx, 1.0, "exact")
         self._contained(whole, offer)
-        if not any(m.how == "exact" for m in best.values()):
-            self._fuzzy(whole, offer)  # nothing could beat the whole question
+        terms = self.analyzer.terms(text)
+        if not any(how == "exact" for _, how in best.values()):
+            self._words(terms, offer)  # nothing could beat the whole question
         if self._regex:
             norm = normalize(text)
             for eidx, patterns in self._regex:
@@ -282,18 +366,22 @@ class Index:
                     offer(eidx, 1.0, "regex")
 
         tags = tuple(tags)
-        usable = [
-            m
-            for m in best.values()
-            if m.entry.in_scope(group, tags) and m.entry.active_at(minute)
-        ]
+        mine = named(terms)
+        usable = []
+        for eidx, (score, how) in best.items():
+            entry = self.entries[eidx]
+            if not (entry.in_scope(group, tags) and entry.active_at(minute)):
+                continue
+            if not question_like and how not in ("exact", "regex"):
+                score -= self.statement_penalty  # statements are rarely questions
+            clash = ""
+            if how not in ("exact", "regex"):
+                clash = conflict(mine, self._named[eidx])
+            usable.append((eidx, Match(entry, round(score, 4), how, clash)))
         # ties: taught entries first, then the order of the entries (stable
         # across restarts; no set or hash order decides)
-        order = {id(entry): i for i, entry in enumerate(self.entries)}
-        usable.sort(
-            key=lambda m: (-m.score, m.entry.source != "taught", order[id(m.entry)])
-        )
-        return usable[:limit]
+        usable.sort(key=lambda p: (-p[1].score, p[1].entry.source != "taught", p[0]))
+        return [m for _, m in usable[:limit]]
 
     def _contained(self, whole: str, offer) -> None:
         if self._automaton is None:
@@ -305,7 +393,7 @@ class Index:
                 if anchors.get(hit, 0) < length:
                     anchors[hit] = length
         size = len(whole)
-        for (eidx, ridx), length in anchors.items():
+        for (eidx, ridx), length in sorted(anchors.items()):
             rule = self._rules[eidx][ridx]
             covered = length
             for tidx, alts in enumerate(rule.terms):
@@ -317,40 +405,108 @@ class Index:
                 covered += longest
             else:
                 coverage = min(1.0, covered / size)
-                if coverage >= 1.0 and rule.how == "contains":
+                if coverage >= 1.0 and rule.how != "keyword":
                     offer(eidx, 1.0, "exact")
+                elif rule.how == "evidence":
+                    offer(eidx, EVIDENCE_BASE + (1 - EVIDENCE_BASE) * coverage, "fuzzy")
                 else:
-                    offer(
-                        eidx, CONTAINS_BASE + (1 - CONTAINS_BASE) * coverage, rule.how
-                    )
+                    base = CONTAINS_BASE
+                    offer(eidx, base + (1 - base) * coverage, rule.how)
 
-    def _fuzzy(self, whole: str, offer) -> None:
-        if not self._postings:
+    def _words(self, terms: tuple[str, ...], offer) -> None:
+        if not terms or not self._questions:
             return
-        message = self.strip(whole) or whole
-        grams = _grams(message)
-        lists = [  # in gram order, not set order: the same answer after a restart
-            posting
-            for gram in sorted(grams)
-            if (posting := self._postings.get(gram)) and len(posting) <= MAX_POSTING
+        weights = {w: self.weight(w) for w in dict.fromkeys(terms)}
+        total = sum(weights.values())
+        postings, questions = self._postings, self._questions
+        # the heaviest words first. A question not found yet can share only
+        # the words still to come: once those could not lift it to FLOOR (or
+        # near the best found so far), the rest only add to the questions found
+        ranked = [
+            (w, x, found)
+            for w, x in sorted(weights.items(), key=lambda item: -item[1])
+            if (found := postings.get(w))
         ]
-        if not lists:
+        rest = sum(x for _, x, _ in ranked)
+        shared: dict[int, float] = {}
+        growing = True
+        for word, weight, posting in ranked:
+            if growing:
+                bound = 2 * rest / (total + rest)
+                if bound < OPEN or (
+                    shared and bound < self._best(shared, total) - RETRIEVE_MARGIN
+                ):
+                    growing = False
+            rest -= weight
+            if growing and word not in self._light:  # 是 什么: never on their own
+                get = shared.get
+                for qid in posting:
+                    shared[qid] = get(qid, 0.0) + weight
+            elif len(posting) <= len(shared):
+                for qid in posting:
+                    if qid in shared:
+                        shared[qid] += weight
+            else:
+                for qid in shared:
+                    if word in questions[qid].words:
+                        shared[qid] += weight
+        if not shared:
             return
-        if len(lists) > MAX_GRAMS:
-            lists = heapq.nsmallest(MAX_GRAMS, lists, key=len)
-        counts = Counter(chain.from_iterable(lists))
-        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        # a candidate sharing far fewer grams than the best one is noise
-        need = max(1, MIN_SHARED * len(grams), RELATIVE * ranked[0][1])
-        per_entry: dict[int, int] = {}
-        scored = 0
-        for vid, count in ranked:
-            if count < need or scored == SHORTLIST:
-                break
-            eidx, question, _ = self._variants[vid]
-            seen = per_entry.get(eidx, 0)
-            if seen == PER_ENTRY:
-                continue  # its best wordings are already on the list
-            per_entry[eidx] = seen + 1
-            scored += 1
-            offer(eidx, fuzzy_score(message, question), "fuzzy")
+        scored = heapq.nlargest(
+            RESCORE,
+            ((2 * x / (total + questions[q].total), -q, x) for q, x in shared.items()),
+        )
+        loose = None
+        joined = "".join(terms)
+        for score, negative, common in scored:
+            question = questions[-negative]
+            if SOFT and score >= SOFT_FROM:
+                if loose is None:
+                    loose = _loose(weights)
+                common += _partly(loose, question.words, question.loose, weights)
+                score = 2 * common / (total + question.total)
+            if CHARS:
+                similar = fuzz.ratio(joined, question.text) / 100
+                score = (1 - CHARS) * score + CHARS * similar
+            if score >= FLOOR:
+                offer(question.entry, score, "fuzzy")
+
+    def _best(self, shared: dict[int, float], total: float) -> float:
+        questions = self._questions
+        return max(2 * x / (total + questions[q].total) for q, x in shared.items())
+
+
+def _loose(weights: dict[str, float]) -> list[tuple[str, frozenset[str], float]]:
+    """The words that may be partly shared: not numbers, buildings or places."""
+    return [(w, frozenset(w), x) for w, x in weights.items() if kind_of(w) is None]
+
+
+def _partly(
+    mine: list[tuple[str, frozenset[str], float]],
+    words: dict[str, float],
+    theirs: list[tuple[str, frozenset[str], float]],
+    own: dict[str, float],
+) -> float:
+    """Credit for words only one side has that share characters (外国 / 国外)."""
+    right = [item for item in theirs if item[0] not in own]
+    if not right:
+        return 0.0
+    credit = 0.0
+    used: set[str] = set()
+    for word, chars, weight in mine:
+        if word in words:
+            continue
+        best, pick, other_weight = 0.0, "", 0.0
+        for other, other_chars, their_weight in right:
+            if other in used:
+                continue
+            common = len(chars & other_chars)
+            if not common:
+                continue
+            share = 2 * common / (len(word) + len(other))
+            if share > best:
+                best, pick, other_weight = share, other, their_weight
+        if best >= SOFT_MIN:
+            used.add(pick)
+            credit += SOFT * best * min(weight, other_weight)
+    return credit

@@ -196,6 +196,8 @@ class Faq:
             entries.effective_entries(section, self._rows),
             ignore_words=section.ignore_words,
             statement_penalty=section.statement_penalty,
+            synonyms=section.synonyms,
+            words=section.words,
         )
         self._indexes[id(section)] = (section, self._revision, index)
         return index
