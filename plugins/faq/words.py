@@ -53,14 +53,18 @@ def _segmenter() -> rjieba.Jieba:
     return _jieba
 
 
-def add_words(words: Iterable[str]) -> None:
-    """Keep these words whole when cutting (added once, for the process)."""
+def add_words(words: Iterable[str]) -> bool:
+    """Keep these words whole when cutting (added once, for the process);
+    True when one of them is new, so texts cut before are cut differently now."""
     jieba = _segmenter()
+    new = False
     with _lock:
         for word in words:
             if len(word) >= 2 and word not in _added and _is_cjk(word):
                 jieba.add_word(word, None, None)
                 _added.add(word)
+                new = True
+    return new
 
 
 def _is_cjk(word: str) -> bool:
@@ -170,7 +174,8 @@ class Analyzer:
 
     def learn(self, texts: Iterable[str]) -> None:
         """Add an entry's own terms (keyword words, places) to the dictionary."""
-        add_words(self._key(t) for t in texts)
+        if add_words(self._key(t) for t in texts):
+            self._cache.clear()  # cut before these words were known
 
     def forget(self) -> None:
         """Drop the cache of cut texts (benchmarks: messages rarely repeat)."""

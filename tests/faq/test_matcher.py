@@ -200,3 +200,20 @@ def test_ties_follow_the_entries_order_not_hash_order() -> None:
         found = index.match("会所几点开门呀", question_like=True)
         assert [m.entry.key for m in found] == keys
         assert found[0].score == found[1].score
+
+
+def test_numbers_are_written_one_way_and_buildings_are_guarded() -> None:
+    """三栋, 3号楼 and 3幢 are one building; the 3栋 entry is never taken for a
+    question about 5栋 (the match carries the clash, and the service does not
+    answer it)."""
+    section = section_config(
+        "faq",
+        shipped=True,
+        entries=[{"id": "W", "questions": ["3栋停水到几点"], "answer": "w"}],
+    )
+    index = _index(section)
+    for text in ("三栋停水到几点？", "3号楼停水到几点", "3幢停水到几点呀"):
+        found = _best(text, index=index)
+        assert found.entry.key == "W" and not found.conflict, text
+    other = _best("5栋停水到几点？", index=index)
+    assert other is None or other.conflict == "building"
