@@ -51,7 +51,7 @@ async def remember_staff() -> None:
         ("qq:2000", STAFF, "李师傅"),
         ("qq:82000", WEST_STAFF, "王师傅"),
     ):
-        await KnownMember.get_or_create(
+        await KnownMember.update_or_create(
             group=group, user=user, defaults={"display_name": name}
         )
 
