@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 import pytest
@@ -12,6 +11,7 @@ from tests.console.client import Browser
 from tests.console.support import app as asgi_app
 from tests.helpers import (
     Capture,
+    PrivateQueue,
     group_message,
     private_message,
     routed,
@@ -21,26 +21,11 @@ from tests.helpers import (
 )
 
 
-class Queue:
-    def __init__(self, fail: Exception | None = None) -> None:
-        self.private: list[tuple[str, str]] = []
-        self.fail = fail
-
-    def send_private(self, user: str, text: str):
-        future = asyncio.get_running_loop().create_future()
-        if self.fail:
-            future.set_exception(self.fail)
-        else:
-            self.private.append((user, text))
-            future.set_result("1")
-        return future
-
-
 @pytest.fixture
-def queue(monkeypatch) -> Queue:
+def queue(monkeypatch) -> PrivateQueue:
     import plugins.console as console
 
-    fake = Queue()
+    fake = PrivateQueue()
     monkeypatch.setattr(console, "send_queue", lambda: fake)
     return fake
 
@@ -59,7 +44,7 @@ def _token(text: str) -> str:
 
 
 async def test_staff_in_the_staff_group_get_the_link_privately(
-    app: App, queue: Queue
+    app: App, queue: PrivateQueue
 ) -> None:
     event = group_message("/工作台", group=2000, user=7, card="李师傅")
     await _say(app, event, zh("console.sent"))
@@ -72,7 +57,7 @@ async def test_staff_in_the_staff_group_get_the_link_privately(
 
 
 async def test_an_admin_in_a_private_chat_gets_it_there(
-    app: App, queue: Queue, override_config
+    app: App, queue: PrivateQueue, override_config
 ) -> None:
     override_config(console={"base_url": "https://wy.example.com/"})
     reply = Capture(lambda text: "https://wy.example.com/console/login/" in text)
@@ -84,7 +69,7 @@ async def test_an_admin_in_a_private_chat_gets_it_there(
     assert reply.status == 410  # once
 
 
-async def test_residents_are_refused_politely(app: App, queue: Queue) -> None:
+async def test_residents_are_refused_politely(app: App, queue: PrivateQueue) -> None:
     await _say(
         app,
         group_message("/工作台", group=1000, user=42),
@@ -94,7 +79,7 @@ async def test_residents_are_refused_politely(app: App, queue: Queue) -> None:
     assert queue.private == []
 
 
-async def test_no_link_in_a_residents_group(app: App, queue: Queue) -> None:
+async def test_no_link_in_a_residents_group(app: App, queue: PrivateQueue) -> None:
     event = group_message("/工作台", group=1000, user=500)  # an admin
     await _say(app, event, zh("console.refused.group"))
     assert queue.private == []
@@ -104,7 +89,7 @@ async def test_when_the_private_message_fails(app: App, monkeypatch) -> None:
     import plugins.console as console
     from adapters import PlatformError
 
-    fake = Queue(fail=PlatformError("send_private_msg", "not a friend"))
+    fake = PrivateQueue(fail=PlatformError("send_private_msg", "not a friend"))
     monkeypatch.setattr(console, "send_queue", lambda: fake)
     event = group_message("/工作台", group=2000, user=7)
     await _say(app, event, zh("console.private_failed"))

@@ -54,6 +54,7 @@ may live in tests/<plugin>/
 Fakes (fakes.py)
 - FakeQueue — stands for core's send queue and records the posts:
   ``monkeypatch.setattr(plugin, "send_queue", lambda: queue)``; ``queue.sent``
+- PrivateQueue — a FakeQueue that also records private messages in ``queue.private``
 - Capture — an expected reply that takes any text (or those ``check`` accepts)
   and keeps it: ``ctx.should_call_send(event, reply := Capture(), result=None)``;
   ``reply.text``; ``Capture(lambda s: "#0001" in s)``
@@ -90,7 +91,15 @@ from tests.helpers.events import (
     v12_group_message,
 )
 from tests.helpers.fake_telegram import FakeTelegram
-from tests.helpers.fakes import Capture, FakeQueue, Like, new_group, new_group_id, zh
+from tests.helpers.fakes import (
+    Capture,
+    FakeQueue,
+    Like,
+    PrivateQueue,
+    new_group,
+    new_group_id,
+    zh,
+)
 from tests.helpers.jobs import app_scheduler_paused, job_handler_of, run_job
 from tests.helpers.routing import expect_reply, handled, routed, router
 
@@ -108,6 +117,7 @@ __all__ = [
     "LinliProcess",
     "OneBotV11",
     "OneBotV12",
+    "PrivateQueue",
     "app_scheduler_paused",
     "config_overrides",
     "config_text",

@@ -99,3 +99,20 @@ class FakeQueue:
             self.sent.append((group, text, mention))
             future.set_result("1")
         return future
+
+
+class PrivateQueue(FakeQueue):
+    """FakeQueue that also records private messages as ``(user, text)``."""
+
+    def __init__(self, fail: Exception | None = None) -> None:
+        super().__init__(fail)
+        self.private: list[tuple[str, str]] = []
+
+    def send_private(self, user: str, text: str, **_: Any) -> asyncio.Future[str]:
+        future = asyncio.get_running_loop().create_future()
+        if self.fail is not None:
+            future.set_exception(self.fail)
+        else:
+            self.private.append((user, text))
+            future.set_result("1")
+        return future

@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 from nonebug import App
 
-from tests.helpers import group_message, new_group_id, routed, router, v11_bot
-from tests.neighbours.test_service import PrivateQueue
+from tests.helpers import (
+    PrivateQueue,
+    group_message,
+    new_group_id,
+    routed,
+    router,
+    v11_bot,
+)
 
 ADDED = (
     "已登记 #{n}（{kind}）。解决后请发 /互助 关闭 {n}；邻居可发 /互助 联系 {n} 内容 "

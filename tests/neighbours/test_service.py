@@ -5,32 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from adapters import PlatformError
-from tests.helpers import FakeQueue, new_group, run_job
+from tests.helpers import PrivateQueue, new_group, run_job
 
 DAY = timedelta(days=1)
-
-
-class PrivateQueue(FakeQueue):
-    """FakeQueue that also records private messages as ``(user, text)``."""
-
-    def __init__(self, fail: Exception | None = None) -> None:
-        super().__init__(fail)
-        self.private: list[tuple[str, str]] = []
-
-    def send_private(self, user: str, text: str, **_: Any) -> asyncio.Future[str]:
-        future = asyncio.get_running_loop().create_future()
-        if self.fail is not None:
-            future.set_exception(self.fail)
-        else:
-            self.private.append((user, text))
-            future.set_result("1")
-        return future
 
 
 @pytest.fixture
