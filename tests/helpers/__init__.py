@@ -30,6 +30,8 @@ Handler tests (bots.py, events.py, routing.py)
   ``async with routed(app, "vote") as ctx: …; ctx.should_finished(router())``
 - expect_reply — one message, exactly one reply, and done:
   ``await expect_reply(app, "vote", group_message("/投票 结果"), "【投票结果】…")``
+- expect_reaction — one message, NapCat's "OK" reaction and no reply (``refused=True``:
+  NapCat's failure answer): ``await expect_reaction(app, "vote", group_message("1"))``
 - handled — whether a plugin takes an event: ``assert await handled(app, e, "vote")``
 
 Jobs (jobs.py)
@@ -101,7 +103,13 @@ from tests.helpers.fakes import (
     zh,
 )
 from tests.helpers.jobs import app_scheduler_paused, job_handler_of, run_job
-from tests.helpers.routing import expect_reply, handled, routed, router
+from tests.helpers.routing import (
+    expect_reaction,
+    expect_reply,
+    handled,
+    routed,
+    router,
+)
 
 __all__ = [
     "E2E_CONFIG",
@@ -121,6 +129,7 @@ __all__ = [
     "app_scheduler_paused",
     "config_overrides",
     "config_text",
+    "expect_reaction",
     "expect_reply",
     "group_message",
     "handled",

@@ -59,3 +59,28 @@ async def expect_reply(app: App, plugin: str, event, reply) -> None:
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, reply, result=None)
         ctx.should_finished(router())
+
+
+async def expect_reaction(app: App, plugin: str, event, *, refused: bool = False):
+    """``event`` routed to ``plugin`` alone gets NapCat's "OK" reaction
+    (``set_msg_emoji_like`` with face 124) and no reply. With ``refused``,
+    NapCat answers as it does when the reaction fails: retcode 200 and the
+    error's message (NapNeko/NapCatQQ packages/napcat-onebot/action/msg/
+    SetMsgEmojiLike.ts)."""
+    from nonebot.adapters.onebot.v11 import ActionFailed
+
+    answer = (
+        {"exception": ActionFailed(
+            status="failed", retcode=200, data=None, message="msg not found"
+        )}
+        if refused
+        else {"result": None}
+    )  # fmt: skip
+    async with routed(app, plugin) as ctx:
+        ctx.receive_event(v11_bot(ctx), event)
+        ctx.should_call_api(
+            "set_msg_emoji_like",
+            {"message_id": event.message_id, "emoji_id": 124},
+            **answer,
+        )
+        ctx.should_finished(router())

@@ -8,6 +8,7 @@ from nonebug import App
 from tests.helpers import (
     Capture,
     FakeQueue,
+    expect_reaction,
     expect_reply,
     group_message,
     handled,
@@ -28,18 +29,6 @@ def queue(monkeypatch: pytest.MonkeyPatch) -> FakeQueue:
     return fake
 
 
-async def _reacted(app: App, event) -> None:
-    async with routed(app, "vote") as ctx:
-        bot = v11_bot(ctx)
-        ctx.receive_event(bot, event)
-        ctx.should_call_api(
-            "set_msg_emoji_like",
-            {"message_id": event.message_id, "emoji_id": 124},
-            result=None,
-        )
-        ctx.should_finished(router())
-
-
 async def test_create_vote_by_number_change_and_results(app: App) -> None:
     g = new_group_id()
     await expect_reply(
@@ -54,8 +43,8 @@ async def test_create_vote_by_number_change_and_results(app: App) -> None:
     # a bare number is acknowledged by NapCat's "OK" reaction, not a message
     # (packages/napcat-onebot/action/msg/SetMsgEmojiLike.ts): a busy vote
     # stays within the group's send budget
-    await _reacted(app, group_message("2", group=g, user=42))
-    await _reacted(app, group_message("１", group=g, user=42))
+    await expect_reaction(app, "vote", group_message("2", group=g, user=42))
+    await expect_reaction(app, "vote", group_message("１", group=g, user=42))
     await expect_reply(
         app,
         "vote",
@@ -188,7 +177,9 @@ async def test_household_replacement_tells_both_members(
         "【投票】#1 绿化\n1. A\n2. B\n单选 · 每户一票 · 无截止时间（由发起人结束）\n"
         "直接回复选项号即可投票，例如：1",
     )
-    await _reacted(app, group_message("1", group=g, user=61, card="3-2-201 张三"))
+    await expect_reaction(
+        app, "vote", group_message("1", group=g, user=61, card="3-2-201 张三")
+    )
     await expect_reply(
         app,
         "vote",
@@ -291,7 +282,7 @@ async def test_private_list_and_results_by_id(app: App) -> None:
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _Any(), result=None)
     vote = await Vote.get(group=f"qq:{g}", number=1)
-    await _reacted(app, group_message("2", group=g, user=81))
+    await expect_reaction(app, "vote", group_message("2", group=g, user=81))
     await expect_reply(
         app,
         "vote",
