@@ -12,6 +12,9 @@ SOURCES = [
     for p in (ROOT / folder).rglob("*.py")
     if "migrations" not in p.parts
 ]
+# Jinja2 templates name their texts as _("key") or _("prefix." + name)
+TEMPLATES = sorted((ROOT / "plugins").glob("*/templates/*.html"))
+TEMPLATE_KEY = re.compile(r"""_\(\s*["']([\w.]+)["']\s*[,)]""")
 
 
 def _help_keys(code: str) -> set[str]:
@@ -42,14 +45,16 @@ def test_locales_have_the_same_keys_and_placeholders() -> None:
 def test_every_key_is_used_in_the_code() -> None:
     from plugins.core.i18n import DEFAULT_LOCALE, load_locales
 
-    code = "\n".join(p.read_text(encoding="utf-8") for p in SOURCES)
+    code = "\n".join(p.read_text(encoding="utf-8") for p in SOURCES + TEMPLATES)
     help_keys = _help_keys(code)
     unused = []
     for key in load_locales()[DEFAULT_LOCALE]:
-        if f'"{key}"' in code or key in help_keys:
+        if f'"{key}"' in code or f"'{key}'" in code or key in help_keys:
             continue
         # keys built as f"{prefix}.{name}" (e.g. roles) are named by their prefix
         prefix = key.rsplit(".", 1)[0]
+        if any(f"{q}{prefix}.{q} +" in code for q in "\"'"):
+            continue
         if f'f"{prefix}.' in code:
             continue
         unused.append(key)
@@ -65,6 +70,11 @@ def test_every_key_the_code_names_exists() -> None:
         text = path.read_text(encoding="utf-8")
         named |= set(re.findall(r'\bt\([^,()]*,\s*"([\w.]+)"', text))
         named |= set(re.findall(r'\.t\(\s*"([\w.]+)"', text))
+    for path in TEMPLATES:
+        text = path.read_text(encoding="utf-8")
+        named |= set(TEMPLATE_KEY.findall(text))
+        for prefix in re.findall(r"""_\(\s*["']([\w.]+\.)["']\s*\+""", text):
+            assert any(k.startswith(prefix) for k in keys), (path.name, prefix)
     named |= _help_keys("\n".join(p.read_text(encoding="utf-8") for p in SOURCES))
     assert named, "the scan found no keys at all"
     assert not sorted(named - keys)

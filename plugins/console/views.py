@@ -1,19 +1,17 @@
 """The console's HTTP routes under /console, on NoneBot's own FastAPI app.
 
-Every page but the sign-in ones needs a live session (``_session``); every
-POST checks the session's CSRF token and, when the browser says where the
+Every page but the sign-in ones needs a live session (``http.signed_in``);
+every POST checks the session's CSRF token and, when the browser says where the
 form came from (``Origin``), that it came from this site. A ticket outside
 the session's scope is "not found", whatever its number.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
 from nonebot import logger
 
 from plugins.core import Role, audit, store, t
@@ -24,84 +22,31 @@ from plugins.tickets.states import allowed_actions
 
 from . import actions, auth, kpi, tables
 from .auth import COOKIE, LOGINS, LinkProblem, Scope
+from .http import (
+    HEADERS,
+    PREFIX,
+    checked_form,
+    env_scope,
+    frame,
+    html,
+    leave_flash,
+    nav,
+    problem,
+    router,
+    same_origin,
+    signed_in,
+    take_flash,
+)
 from .models import Session
 from .pages import render, stylesheet
 
-PREFIX = "/console"
-router = APIRouter(prefix=PREFIX, include_in_schema=False)
-
-HEADERS = {
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; "
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-    ),
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-}
-
-
-def _html(text: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(text, status_code=status, headers=HEADERS)
-
-
-def _default_locale() -> str:
-    return store.current.core.locale
-
-
-def _problem(key: str, status: int, locale: str | None = None) -> HTMLResponse:
-    """A refusal page: what happened and what to do (send /工作台 again)."""
-    locale = locale or _default_locale()
-    return _html(render("problem.html", locale, message_key=key), status)
-
-
-async def _session(request: Request, now: datetime) -> Session | None:
-    return await auth.session_of(store.current, request.cookies.get(COOKIE), now)
-
-
-def _same_origin(request: Request) -> bool:
-    origin = request.headers.get("origin")
-    if not origin or origin == "null":
-        return origin is None
-    host = request.headers.get("host", "")
-    return urlsplit(origin).netloc == host
-
-
-async def _form(request: Request, session: Session) -> dict[str, str] | None:
-    """The form's fields, or None when its CSRF token or origin is wrong."""
-    form = await request.form()
-    fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
-    if not _same_origin(request) or not auth.csrf_ok(session, fields.get("csrf")):
-        return None
-    return fields
+nav("tickets")
+nav("kpi")
 
 
 def _secure(request: Request) -> bool:
     base = auth.section(store.current).base_url
     return request.url.scheme == "https" or base.startswith("https://")
-
-
-def _frame(session: Session, page: str, **values: Any) -> dict[str, Any]:
-    return {
-        "session": session,
-        "role_key": Role(session.role).key,
-        "page": page,
-        "csrf": session.csrf,
-        **values,
-    }
-
-
-def _where(session: Session) -> tuple[Env, Scope, str]:
-    """The configuration now, what the session sees, and its language."""
-    return Env(store.current), Scope.from_json(session.scope), session.locale
-
-
-async def _take_flash(session: Session) -> str:
-    text = session.flash
-    if text:
-        await Session.filter(id=session.id).update(flash="")
-    return text
 
 
 # --------------------------------------------------------------------------
@@ -121,8 +66,8 @@ async def _css() -> Response:
 @router.get("")
 @router.get("/")
 async def _home(request: Request) -> Response:
-    if await _session(request, now_utc()) is None:
-        return _problem("console.problem.no_session", 401)
+    if await signed_in(request, now_utc()) is None:
+        return problem("console.problem.no_session", 401)
     return RedirectResponse(f"{PREFIX}/tickets", status_code=303)
 
 
@@ -132,8 +77,8 @@ async def _login_page(token: str) -> Response:
     fetches the address) does not use the link up."""
     found = await auth.peek_link(token, now_utc())
     if isinstance(found, LinkProblem):
-        return _problem(f"console.problem.link_{found.value}", 410)
-    return _html(render("login.html", found.locale, name=found.name))
+        return problem(f"console.problem.link_{found.value}", 410)
+    return html(render("login.html", found.locale, name=found.name))
 
 
 @router.post("/login/{token}")
@@ -144,12 +89,12 @@ async def _login(token: str, request: Request) -> Response:
     window = cfg.login_window.total_seconds()
     if not LOGINS.allow(address, cfg.login_attempts, window):
         logger.warning(f"console: too many sign-in attempts from {address}")
-        return _problem("console.problem.too_many", 429)
-    if not _same_origin(request):
-        return _problem("console.problem.csrf", 403)
+        return problem("console.problem.too_many", 429)
+    if not same_origin(request):
+        return problem("console.problem.csrf", 403)
     result = await auth.redeem(config, token, now_utc())
     if isinstance(result, LinkProblem):
-        return _problem(f"console.problem.link_{result.value}", 410)
+        return problem(f"console.problem.link_{result.value}", 410)
     session, raw = result
     await audit(session.user, "console.login", role=Role(session.role).name)
     response = RedirectResponse(f"{PREFIX}/tickets", status_code=303)
@@ -167,25 +112,25 @@ async def _login(token: str, request: Request) -> Response:
 
 @router.post("/logout")
 async def _logout(request: Request) -> Response:
-    session = await _session(request, now_utc())
+    session = await signed_in(request, now_utc())
     if session is None:
-        return _problem("console.problem.no_session", 401)
-    if await _form(request, session) is None:
-        return _problem("console.problem.csrf", 403, session.locale)
+        return problem("console.problem.no_session", 401)
+    if await checked_form(request, session) is None:
+        return problem("console.problem.csrf", 403, session.locale)
     await Session.filter(id=session.id).delete()
-    response = _problem("console.problem.signed_out", 200, session.locale)
+    response = problem("console.problem.signed_out", 200, session.locale)
     response.delete_cookie(COOKIE, path=PREFIX)
     return response
 
 
 @router.post("/lang")
 async def _lang(request: Request) -> Response:
-    session = await _session(request, now_utc())
+    session = await signed_in(request, now_utc())
     if session is None:
-        return _problem("console.problem.no_session", 401)
-    form = await _form(request, session)
+        return problem("console.problem.no_session", 401)
+    form = await checked_form(request, session)
     if form is None:
-        return _problem("console.problem.csrf", 403, session.locale)
+        return problem("console.problem.csrf", 403, session.locale)
     if form.get("locale") in {"zh-CN", "en"}:
         await Session.filter(id=session.id).update(locale=form["locale"])
     back = form.get("back", "")
@@ -202,10 +147,10 @@ async def _lang(request: Request) -> Response:
 @router.get("/tickets")
 async def _tickets(request: Request) -> Response:
     now = now_utc()
-    session = await _session(request, now)
+    session = await signed_in(request, now)
     if session is None:
-        return _problem("console.problem.no_session", 401)
-    env, scope, locale = _where(session)
+        return problem("console.problem.no_session", 401)
+    env, scope, locale = env_scope(session)
     f = tables.Filters.parse(request.query_params)
     size = auth.section(env.config).page_size
     rows, total = await tables.page(env, scope, f, size, locale, now)
@@ -216,11 +161,11 @@ async def _tickets(request: Request) -> Response:
     ]
     pages = max(1, -(-total // size))
     statuses = [(s, status_name(s, locale)) for s in _STATUSES]
-    return _html(
+    return html(
         render(
             "tickets.html",
             locale,
-            **_frame(session, "tickets"),
+            **frame(session, "tickets"),
             rows=rows,
             total=total,
             f=f,
@@ -228,7 +173,7 @@ async def _tickets(request: Request) -> Response:
             options=options,
             statuses=statuses,
             sorts=tables.SORTS,
-            flash=await _take_flash(session),
+            flash=await take_flash(session),
             query=urlencode(f.query()),
             export_query=urlencode(f.query(page="")),
         )
@@ -252,12 +197,12 @@ _STATUSES = [
 @router.get("/tickets/export.{kind}")
 async def _export(kind: str, request: Request) -> Response:
     now = now_utc()
-    session = await _session(request, now)
+    session = await signed_in(request, now)
     if session is None:
-        return _problem("console.problem.no_session", 401)
+        return problem("console.problem.no_session", 401)
     if kind not in {"csv", "xlsx"}:
-        return _problem("console.problem.not_found", 404, session.locale)
-    env, scope, locale = _where(session)
+        return problem("console.problem.not_found", 404, session.locale)
+    env, scope, locale = env_scope(session)
     f = tables.Filters.parse(request.query_params)
     rows = await tables.export_rows(env, scope, f, locale, now)
     await audit(
@@ -285,13 +230,13 @@ async def _visible_ticket(env: Env, scope: Scope, ticket_id: int) -> Ticket | No
 @router.get("/tickets/{ticket_id}")
 async def _ticket(ticket_id: int, request: Request) -> Response:
     now = now_utc()
-    session = await _session(request, now)
+    session = await signed_in(request, now)
     if session is None:
-        return _problem("console.problem.no_session", 401)
-    env, scope, locale = _where(session)
+        return problem("console.problem.no_session", 401)
+    env, scope, locale = env_scope(session)
     ticket = await _visible_ticket(env, scope, ticket_id)
     if ticket is None:
-        return _problem("console.problem.not_found", 404, locale)
+        return problem("console.problem.not_found", 404, locale)
     # names, rooms and phone numbers are shown here: who looked is recorded
     await audit(
         session.user,
@@ -311,11 +256,11 @@ async def _ticket(ticket_id: int, request: Request) -> Response:
     row = tables.row(env, ticket, locale, now)
     can = [a for a in allowed_actions(ticket.status) if a in actions.ACTIONS]
     workers = await actions.workers(env, ticket) if "dispatch" in can else []
-    return _html(
+    return html(
         render(
             "ticket.html",
             locale,
-            **_frame(session, "tickets"),
+            **frame(session, "tickets"),
             ticket=ticket,
             row=row,
             where=where(ticket, locale),
@@ -326,7 +271,7 @@ async def _ticket(ticket_id: int, request: Request) -> Response:
             followers=followers,
             actions=can,
             workers=workers,
-            flash=await _take_flash(session),
+            flash=await take_flash(session),
         )
     )
 
@@ -334,18 +279,18 @@ async def _ticket(ticket_id: int, request: Request) -> Response:
 @router.post("/tickets/{ticket_id}/{action}")
 async def _act(ticket_id: int, action: str, request: Request) -> Response:
     now = now_utc()
-    session = await _session(request, now)
+    session = await signed_in(request, now)
     if session is None:
-        return _problem("console.problem.no_session", 401)
-    form = await _form(request, session)
+        return problem("console.problem.no_session", 401)
+    form = await checked_form(request, session)
     if form is None:
-        return _problem("console.problem.csrf", 403, session.locale)
+        return problem("console.problem.csrf", 403, session.locale)
     env, scope = Env(store.current), Scope.from_json(session.scope)
     ticket = await _visible_ticket(env, scope, ticket_id)
     if ticket is None or action not in actions.ACTIONS:
-        return _problem("console.problem.not_found", 404, session.locale)
+        return problem("console.problem.not_found", 404, session.locale)
     outcome = await actions.run(env, session, scope, ticket, action, form, now)
-    await Session.filter(id=session.id).update(flash=outcome.reply)
+    await leave_flash(session, outcome.reply)
     return RedirectResponse(f"{PREFIX}/tickets/{ticket.id}", status_code=303)
 
 
@@ -357,10 +302,10 @@ async def _act(ticket_id: int, action: str, request: Request) -> Response:
 @router.get("/kpi")
 async def _kpi(request: Request) -> Response:
     now = now_utc()
-    session = await _session(request, now)
+    session = await signed_in(request, now)
     if session is None:
-        return _problem("console.problem.no_session", 401)
-    env, scope, locale = _where(session)
+        return problem("console.problem.no_session", 401)
+    env, scope, locale = env_scope(session)
     period = request.query_params.get("period", "week")
     if period not in kpi.PERIODS:
         period = "week"
@@ -393,11 +338,11 @@ async def _kpi(request: Request) -> Response:
         for metric, kind, better in kpi.METRICS
     ]
     tz = env.tz
-    return _html(
+    return html(
         render(
             "kpi.html",
             locale,
-            **_frame(session, "kpi"),
+            **frame(session, "kpi"),
             board=board,
             metrics=metrics,
             charts=charts,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 from tests.console.support import PHONE, STAFF, report, signed_in
 from tests.helpers import zh
@@ -251,24 +250,3 @@ async def test_english_and_the_language_switch() -> None:
     assert reply.location == "/console/tickets"
     english = (await browser.get("/console/kpi")).text
     assert t("en", "console.nav.kpi") in english and 'lang="en"' in english
-
-
-def test_the_templates_name_only_listed_keys() -> None:
-    from plugins.console.texts import TEMPLATE_KEYS
-    from plugins.core.i18n import load_locales
-
-    catalog = load_locales()["zh-CN"]
-    folder = Path(__file__).resolve().parents[2] / "plugins/console/templates"
-    text = "".join(p.read_text(encoding="utf-8") for p in folder.glob("*.html"))
-    named = set(re.findall(r"""_\(\s*["']([\w.]+)["']\s*[,)]""", text))
-    prefixes = set(re.findall(r"""_\(\s*["']([\w.]+\.)["']\s*\+""", text))
-    assert named and prefixes
-    listed = set(TEMPLATE_KEYS)
-    assert named <= listed, sorted(named - listed)
-    assert listed <= set(catalog), sorted(listed - set(catalog))
-    for prefix in prefixes:
-        family = {k for k in catalog if k.startswith(prefix)}
-        assert family, prefix
-        if prefix.startswith("console."):
-            depth = prefix.count(".")
-            assert {k for k in family if k.count(".") == depth} <= listed, prefix

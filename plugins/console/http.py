@@ -1,0 +1,108 @@
+"""What every console page shares: the router under /console, the response
+headers, the refusal page, the session, the checked form, and the nav.
+
+A page module (``views`` for 工单 and 数据, one module per other page) adds
+its routes to ``router``, calls ``nav(key)`` once so the header links to it,
+and starts each handler with ``await signed_in(request, now)``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from plugins.core import Role, store
+from plugins.tickets.env import Env
+
+from . import auth
+from .auth import COOKIE, Scope
+from .models import Session
+from .pages import render
+
+PREFIX = "/console"
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+
+HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+}
+
+# the header's links, in order: (page key, path); texts console.nav.<key>
+NAV: list[tuple[str, str]] = []
+
+
+def nav(key: str, path: str | None = None) -> None:
+    """List a page in the header (once), as ``/console/<key>`` by default."""
+    if all(k != key for k, _ in NAV):
+        NAV.append((key, path or f"{PREFIX}/{key}"))
+
+
+def html(text: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(text, status_code=status, headers=HEADERS)
+
+
+def problem(key: str, status: int, locale: str | None = None) -> HTMLResponse:
+    """A refusal page: what happened and what to do (send /工作台 again)."""
+    locale = locale or store.current.core.locale
+    return html(render("problem.html", locale, message_key=key), status)
+
+
+async def signed_in(request: Request, now: datetime) -> Session | None:
+    """The request's live session, or None (answer ``no_session``)."""
+    return await auth.session_of(store.current, request.cookies.get(COOKIE), now)
+
+
+def same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return origin is None
+    host = request.headers.get("host", "")
+    return urlsplit(origin).netloc == host
+
+
+async def checked_form(request: Request, session: Session) -> dict[str, str] | None:
+    """The form's fields, or None when its CSRF token or origin is wrong."""
+    form = await request.form()
+    fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    if not same_origin(request) or not auth.csrf_ok(session, fields.get("csrf")):
+        return None
+    return fields
+
+
+def frame(session: Session, page: str, **values: Any) -> dict[str, Any]:
+    """What base.html needs besides the page's own values."""
+    return {
+        "session": session,
+        "role_key": Role(session.role).key,
+        "page": page,
+        "nav": NAV,
+        "csrf": session.csrf,
+        **values,
+    }
+
+
+def env_scope(session: Session) -> tuple[Env, Scope, str]:
+    """The configuration now, what the session sees, and its language."""
+    return Env(store.current), Scope.from_json(session.scope), session.locale
+
+
+async def take_flash(session: Session) -> str:
+    """The message the last action left for this page (shown once)."""
+    text = session.flash
+    if text:
+        await Session.filter(id=session.id).update(flash="")
+    return text
+
+
+async def leave_flash(session: Session, text: str) -> None:
+    await Session.filter(id=session.id).update(flash=text)
