@@ -63,6 +63,26 @@ class Scope:
             "staff_groups": list(self.staff_groups),
         }
 
+    def seen_estates(self, config: LinliConfig) -> tuple[str, ...]:
+        """The estates whose groups this session sees: its own (admins), or
+        those of the staff groups it serves (staff); all for superusers."""
+        if self.everything:
+            return _all_estates(config)
+        if self.estates:
+            return self.estates
+        return tuple(sorted({_estate_of(config, g) for g in self.staff_groups}))
+
+    def sees_group(self, config: LinliConfig, group: str) -> bool:
+        """Whether the session sees a group's sign-ups, votes, notices, FAQ and
+        cases: superusers every group, others the groups of their estates."""
+        if self.everything:
+            return True
+        return _estate_of(config, group) in self.seen_estates(config)
+
+    def groups(self, config: LinliConfig) -> list[str]:
+        """The configured groups the session sees, in the YAML's order."""
+        return [g for g in config.groups if self.sees_group(config, g)]
+
     @classmethod
     def from_json(cls, data: dict) -> Scope:
         return cls(
