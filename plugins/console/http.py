@@ -32,7 +32,10 @@ HEADERS = {
         "default-src 'none'; style-src 'self'; img-src 'self' data:; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: under no-referrer a browser sends
+    # "Origin: null" with every form, and same_origin() must refuse that;
+    # other sites still get no referrer (the sign-in link never leaks)
+    "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
 }
