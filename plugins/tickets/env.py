@@ -56,6 +56,7 @@ class Env:
 
     def __init__(self, config: LinliConfig | None = None) -> None:
         self.config = config if config is not None else store.current
+        self._calendars: dict[tuple[str, str | None], Calendar] = {}
 
     @property
     def tz(self) -> ZoneInfo:
@@ -74,6 +75,15 @@ class Env:
         return group is not None and self.config.group(group).role == "staff"
 
     def calendar(self, hours: str, group: str | None = None) -> Calendar:
+        """The clock a ticket's deadlines run on (kept: the KPI page asks it
+        for every ticket of eight periods)."""
+        key = (hours, group)
+        found = self._calendars.get(key)
+        if found is None:
+            found = self._calendars[key] = self._calendar(hours, group)
+        return found
+
+    def _calendar(self, hours: str, group: str | None) -> Calendar:
         if hours == "always":
             return Calendar.around_the_clock(self.tz)
         sh = self.section(group).service_hours
