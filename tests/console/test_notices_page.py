@@ -14,6 +14,7 @@ from tests.console.support import (
     ADMIN,
     PHONE,
     STAFF,
+    WEST_ADMIN,
     WEST_STAFF,
     app,
     signed_in,
@@ -175,3 +176,52 @@ async def test_staff_cannot_nudge(override_config, posted) -> None:
     assert reply.status == 403
     assert zh("console.notices_page.nudge_denied") in reply.text
     assert posted == []
+
+
+async def test_a_notice_also_in_groups_not_seen_is_nudged_from_the_chat(
+    override_config, posted
+) -> None:
+    """A 群呼 to both estates: 西区's admin sees it (one of its groups got it)
+    but does not see 主区's, so the button would name residents there too."""
+    from plugins.core import store
+    from plugins.notices import jobs, service
+    from plugins.notices.parsing import parse_command
+
+    main, west = f"qq:{next(_groups)}", f"qq:{next(_groups)}"
+    override_config(
+        groups={
+            main: {"name": "主区群", "tags": ["全体"]},
+            west: {
+                "name": "西区群",
+                "tags": ["全体"],
+                "tickets": {"estate": "console-west"},
+            },
+        },
+        notices={"weekly_cap": 0},
+    )
+    config, now = store.current, datetime.now(TZ)
+    created = await service.create(
+        parse_command("#全体 确认 消防演习", now),
+        actor=ADMIN,
+        origin=None,
+        config=config,
+        now=now,
+        estate_admin=True,
+    )
+    assert created.error is None and created.groups == [main, west]
+    await service.publish(created.notice.id, jobs.send, config, now)
+    posted.clear()
+    browser = await signed_in(WEST_ADMIN, "ADMIN", "qq:81000")
+    page = await browser.get(f"/console/notices/{created.notice.id}")
+    assert page.status == 200
+    assert "西区群" in page.text and "主区群" not in page.text
+    assert zh("console.notices_page.hidden_groups", count=1) in page.text
+    reply = await browser.post(
+        f"/console/notices/{created.notice.id}/nudge", {"csrf": page.csrf()}
+    )
+    assert reply.status == 303 and posted == []
+    after = await browser.get(reply.location)
+    flash = (
+        f'<p class="flash" role="status">{zh("console.notices_page.nudge_elsewhere")}'
+    )
+    assert flash in after.text
