@@ -14,6 +14,9 @@ from datetime import date, datetime, time, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
+from tortoise import connections
+from tortoise.queryset import QuerySet
+
 from plugins.core import format_duration, t
 from plugins.tickets.env import Env, now_utc
 from plugins.tickets.models import Ticket
@@ -46,6 +49,31 @@ FACTS = (
     "building",
 )
 Facts = namedtuple("Facts", FACTS)
+_DATES = frozenset(i for i, name in enumerate(FACTS) if name.endswith("_at"))
+
+
+def _moment(value: object) -> object:
+    """A datetime column as read: SQLite gives its ISO text, PostgreSQL a
+    datetime already."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+async def _facts(query: QuerySet[Ticket]) -> list[Facts]:
+    """The FACTS of the query's tickets, straight from the database.
+
+    Tortoise's own conversion parses every datetime with the pure-Python
+    iso8601 package, which on SQLite was most of the page's time at 10,000
+    tickets; ``datetime.fromisoformat`` does the same in C. The SQL is still
+    Tortoise's, with its parameters."""
+    values = query.values_list(*FACTS)
+    values.sql()  # builds values.query
+    sql, params = values.query.get_parameterized_sql()
+    db = connections.get(Ticket._meta.default_connection or "default")
+    _, rows = await db.execute_query(sql, params)
+    return [
+        Facts(*(_moment(v) if i in _DATES else v for i, v in enumerate(row)))
+        for row in rows
+    ]
 
 
 def _start_of(day: date, period: str) -> date:
@@ -172,10 +200,9 @@ async def board(
     query = Ticket.filter(visible(env, scope))
     if estate:
         query = query.filter(estate=estate)
-    rows = await query.filter(
-        created_at__gte=oldest, created_at__lt=spans[0][1]
-    ).values_list(*FACTS)
-    tickets = [Facts(*row) for row in rows]
+    tickets = await _facts(
+        query.filter(created_at__gte=oldest, created_at__lt=spans[0][1])
+    )
     per: list[list[Facts]] = [[] for _ in spans]
     for ticket in tickets:
         for k, (start, end) in enumerate(spans):
