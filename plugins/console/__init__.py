@@ -28,8 +28,8 @@ from plugins.tickets.env import now_utc  # noqa: E402
 
 from . import auth, config  # noqa: E402  (config registers the section)
 from .views import PREFIX, router  # noqa: E402
+from . import faq_pages, rules_pages  # noqa: E402,F401
 from . import config_pages, notices_pages  # noqa: E402,F401
-from . import faq_pages  # noqa: E402,F401
 from . import sheets  # noqa: E402,F401
 
 register_models("console", "plugins.console")
