@@ -17,6 +17,7 @@ see is "not found", as a ticket is.
 from __future__ import annotations
 
 import asyncio
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
@@ -25,7 +26,7 @@ from tortoise.functions import Count, Sum
 
 require("plugins.signup")
 require("plugins.vote")
-from plugins.core import Role, audit, t  # noqa: E402
+from plugins.core import Role, audit, mask_private, t  # noqa: E402
 from plugins.core.config import LinliConfig  # noqa: E402
 from plugins.signup import export as signup_export  # noqa: E402
 from plugins.signup import posting  # noqa: E402
@@ -34,6 +35,12 @@ from plugins.signup.models import IN, OPEN, Entry, Sheet  # noqa: E402
 from plugins.signup.render import entry_line, render_remind, render_sheet  # noqa: E402
 from plugins.tickets.env import now_utc  # noqa: E402
 from plugins.tickets.render import when  # noqa: E402
+from plugins.vote import cli as vote_export  # noqa: E402
+from plugins.vote import render as vote_render  # noqa: E402
+from plugins.vote import service as votes  # noqa: E402
+from plugins.vote.config import VoteConfig  # noqa: E402
+from plugins.vote.models import Total, Vote  # noqa: E402
+from plugins.vote.tally import area_text, percent, shares  # noqa: E402
 
 from . import actions, auth, tables  # noqa: E402
 from .auth import Scope  # noqa: E402
@@ -328,6 +335,277 @@ async def _signup_act(sheet_id: int, action: str, request: Request) -> Response:
         group=sheet.group,
         target=f"sheet:{sheet.id}",
         button=f"signup.{action}",
+    )
+    await leave_flash(session, flash)
+    return _back(back)
+
+
+# --------------------------------------------------------------------------
+# 投票
+# --------------------------------------------------------------------------
+
+
+def _vote_section(config: LinliConfig, vote: Vote) -> VoteConfig:
+    return config.section("vote", vote.group)  # type: ignore[return-value]
+
+
+def _manages_vote(session: Session, config: LinliConfig, vote: Vote) -> bool:
+    """``/投票 结束``: the vote's creator, or ``vote.who_can_create`` and up."""
+    needed = _vote_section(config, vote).creator_role
+    return session.user == vote.created_by or session.role >= needed
+
+
+async def _vote(config: LinliConfig, scope: Scope, vote_id: int) -> Vote | None:
+    vote = await Vote.get_or_none(id=vote_id)
+    if vote is None or not scope.sees_group(config, vote.group):
+        return None
+    return vote
+
+
+def _hidden(vote: Vote) -> bool:
+    """Results kept back until the vote closes (as ``/投票 结果`` keeps them)."""
+    return vote.hide_results and vote.is_open
+
+
+@router.get("/votes")
+async def _votes(request: Request) -> Response:
+    now = now_utc()
+    session = await signed_in(request, now)
+    if session is None:
+        return problem("console.problem.no_session", 401)
+    env, scope, locale = env_scope(session)
+    page, state = _listing(request)
+    size = auth.section(env.config).page_size
+    query = _seen(Vote.all(), env.config, scope)
+    if state:
+        query = query.filter(status=state)
+    total = await query.count()
+    found = (
+        await query.order_by("-created_at", "-id").offset((page - 1) * size).limit(size)
+    )
+    voters = dict(
+        await Total.filter(vote_id__in=[v.id for v in found], option=0).values_list(
+            "vote_id", "count"
+        )
+    )
+    rows = [
+        {
+            "vote": v,
+            "group": _group_name(env.config, v.group),
+            "voters": voters.get(v.id, 0),
+            "unit": vote_render.unit(v, locale),
+            "deadline": when(v.deadline, locale, env.tz),
+        }
+        for v in found
+    ]
+    return html(
+        render(
+            "votes.html",
+            locale,
+            **frame(session, "votes"),
+            rows=rows,
+            total=total,
+            page_no=page,
+            pages=max(1, -(-total // size)),
+            state=state,
+            states=STATES,
+        )
+    )
+
+
+def _thresholds(data: votes.Results, locale: str) -> list[dict]:
+    """Art. 278's four tests as table rows (areas in m², exact)."""
+    if data.decision is None:
+        return []
+    out = []
+    for th in data.decision.thresholds:
+        if th.area:
+            part = t(locale, "vote.area", area=area_text(th.part))
+            whole = t(locale, "vote.area", area=area_text(th.whole))
+        else:
+            part, whole = str(th.part), str(th.whole)
+        known = th.met is not None
+        out.append(
+            {
+                "name": th.name,
+                "part": part,
+                "whole": whole if known else "—",
+                "percent": percent(th.part, th.whole) if known else "—",
+                "rule": th.rule.label,
+                "met": th.met,
+            }
+        )
+    return out
+
+
+async def _ballots(vote: Vote, locale: str, tz: ZoneInfo) -> list[dict]:
+    """Who chose what, for a named vote only, names masked as in the group."""
+    if vote.anonymous or _hidden(vote):
+        return []
+    return [
+        {
+            "household": b.household or "",
+            "name": mask_private(b.name or ""),
+            "choices": vote_render.choices_text(vote, b.choices, locale),
+            "at": when(b.cast_at, locale, tz),
+        }
+        for b in await votes.ballots(vote)
+    ]
+
+
+@router.get("/votes/{vote_id}")
+async def _vote_page(vote_id: int, request: Request) -> Response:
+    now = now_utc()
+    session = await signed_in(request, now)
+    if session is None:
+        return problem("console.problem.no_session", 401)
+    env, scope, locale = env_scope(session)
+    vote = await _vote(env.config, scope, vote_id)
+    if vote is None:
+        return problem("console.problem.not_found", 404, locale)
+    data = await votes.results(vote)
+    ballots = await _ballots(vote, locale, env.tz)
+    await audit(
+        session.user,
+        "console.view_vote",
+        group=vote.group,
+        target=f"vote:{vote.id}",
+        number=vote.number,
+        names=bool(ballots),
+    )
+    live = votes.is_live(vote, now)
+    missing = (await votes.missing(vote)).count if live else None
+    hidden = _hidden(vote)
+    options = (
+        []
+        if hidden
+        else shares(list(vote.options), data.counts, data.areas, data.voters)
+    )
+    manages = _manages_vote(session, env.config, vote)
+    return html(
+        render(
+            "vote.html",
+            locale,
+            **frame(session, "votes"),
+            vote=vote,
+            data=data,
+            group=_group_name(env.config, vote.group),
+            unit=vote_render.unit(vote, locale),
+            hidden=hidden,
+            options=options,
+            with_area=bool(vote.per_household and data.voters_area),
+            area=lambda centi: t(locale, "vote.area", area=area_text(centi)),
+            percent=percent,
+            thresholds=[] if hidden else _thresholds(data, locale),
+            ballots=ballots,
+            missing=missing,
+            deadline=when(vote.deadline, locale, env.tz),
+            created=when(vote.created_at, locale, env.tz),
+            closed_at=when(vote.closed_at, locale, env.tz),
+            manages=manages,
+            can_close=manages and vote.is_open,
+            can_remind=manages and live,
+            flash=await take_flash(session),
+        )
+    )
+
+
+@router.get("/votes/{vote_id}/{what}.csv")
+async def _vote_export(vote_id: int, what: str, request: Request) -> Response:
+    """The CSV files of ``python manage.py vote export`` (the same rows):
+    results (not while hidden) and, for a named vote, the ballots; for those
+    who may close the vote, audited."""
+    now = now_utc()
+    session = await signed_in(request, now)
+    if session is None:
+        return problem("console.problem.no_session", 401)
+    env, scope, locale = env_scope(session)
+    vote = await _vote(env.config, scope, vote_id)
+    refused = (
+        vote is None
+        or what not in {"results", "ballots"}
+        or not _manages_vote(session, env.config, vote)
+        or (what == "results" and _hidden(vote))
+        or (what == "ballots" and vote.anonymous)
+    )
+    if refused or vote is None:
+        return problem("console.problem.not_found", 404, locale)
+    if what == "results":
+        table = vote_export.result_rows(await votes.results(vote), locale)
+    else:
+        found = await votes.ballots(vote)
+        table = vote_export.ballot_rows(vote, found, env.tz, locale)
+    await audit(
+        session.user,
+        "console.export",
+        group=vote.group,
+        target=f"vote:{vote.id}",
+        format=what,
+        rows=len(table) - 1,
+    )
+    stamp = now.astimezone(env.tz).strftime("%Y%m%d-%H%M")
+    return _download(
+        tables.as_csv(table), f"vote-{vote.number}-{what}-{stamp}.csv", "csv"
+    )
+
+
+@router.post("/votes/{vote_id}/{action}")
+async def _vote_act(vote_id: int, action: str, request: Request) -> Response:
+    now = now_utc()
+    session = await signed_in(request, now)
+    if session is None:
+        return problem("console.problem.no_session", 401)
+    if await checked_form(request, session) is None:
+        return problem("console.problem.csrf", 403, session.locale)
+    env, scope, locale = env_scope(session)
+    vote = await _vote(env.config, scope, vote_id)
+    if vote is None or action not in {"close", "remind"}:
+        return problem("console.problem.not_found", 404, locale)
+    back = f"{PREFIX}/votes/{vote.id}"
+    section = _vote_section(env.config, vote)
+    if not _manages_vote(session, env.config, vote):
+        await leave_flash(session, _denied(locale, section.creator_role))
+        return _back(back)
+    group_locale = env.config.locale_of(vote.group)
+    if action == "close":
+        # /投票 结束: close (an anonymous vote's key is erased), post the results
+        closed = await votes.close(vote.id, actor=session.user)
+        if closed is None:
+            await leave_flash(
+                session, t(locale, "vote.error.closed", number=vote.number)
+            )
+            return _back(back)
+        text = vote_render.results_text(await votes.results(closed), group_locale)
+        await votes.claim_announcement(closed)
+        _post(vote.group, text)
+        flash = t(locale, "console.votes.closed_done", title=vote.title)
+    else:
+        # the reminder the vote.remind job posts
+        if not votes.is_live(vote, now):
+            await leave_flash(
+                session, t(locale, "vote.error.closed", number=vote.number)
+            )
+            return _back(back)
+        missing = await votes.missing(vote)
+        if missing.count == 0:
+            await leave_flash(session, t(locale, "console.votes.all_voted"))
+            return _back(back)
+        text, mention = vote_render.reminder(
+            vote,
+            missing,
+            group_locale,
+            env.tz,
+            limit=section.remind_mentions,
+            style=section.remind_style,
+        )
+        _post(vote.group, text, mention=mention or None)
+        flash = t(locale, "console.votes.reminded", title=vote.title)
+    await audit(
+        session.user,
+        "console.action",
+        group=vote.group,
+        target=f"vote:{vote.id}",
+        button=f"vote.{action}",
     )
     await leave_flash(session, flash)
     return _back(back)
