@@ -15,6 +15,7 @@ for at least one of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from fastapi import Request
@@ -26,7 +27,7 @@ from plugins.faq import entries
 from plugins.faq.config import FaqConfig, entry_keys
 from plugins.faq.entries import Actor, FaqError, split_questions
 from plugins.faq.matcher import Entry
-from plugins.faq.models import FaqChange, FaqEntry
+from plugins.faq.models import FaqChange, FaqEntry, FaqUnanswered
 from plugins.faq.service import faq
 from plugins.tickets.env import now_utc
 
@@ -51,6 +52,7 @@ nav("faq")
 EDITOR = Role.STAFF  # /问答 starts with ctx.require(Role.STAFF)
 QUESTIONS = 30  # unanswered questions shown
 SHOWN = 50  # entries shown (a keyword narrows them)
+CHOICES = 500  # entries offered to attach to (the number can also be typed)
 HERE = f"{PREFIX}/faq"
 
 
@@ -66,25 +68,35 @@ def section(config: LinliConfig, group: str | None = None) -> FaqConfig:
     return config.section("faq", group or None)  # type: ignore[return-value]
 
 
-def sees(config: LinliConfig, scope: Scope, groups: Any, tags: Any) -> bool:
-    """Whether an entry meant for ``groups`` / ``tags`` (neither: every
-    group) serves one of the groups the session sees."""
-    if scope.everything or (not groups and not tags):
-        return True
-    wanted = set(tags or ())
-    return any(
-        g in set(groups or ()) or wanted & set(config.group(g).tags)
-        for g in scope.groups(config)
-    )
+@dataclass(frozen=True)
+class Reach:
+    """The groups the session sees and their tags, worked out once a request."""
+
+    everything: bool
+    groups: frozenset[str]
+    tags: frozenset[str]
+
+    @classmethod
+    def of(cls, config: LinliConfig, scope: Scope) -> Reach:
+        groups = scope.groups(config)
+        tags = {tag for g in groups for tag in config.group(g).tags}
+        return cls(scope.everything, frozenset(groups), frozenset(tags))
+
+    def sees(self, groups: Any, tags: Any) -> bool:
+        """Whether an entry meant for ``groups`` / ``tags`` (neither: every
+        group) serves one of the groups the session sees."""
+        if self.everything or (not groups and not tags):
+            return True
+        return bool(self.groups & set(groups or ()) or self.tags & set(tags or ()))
 
 
-async def unanswered(config: LinliConfig, scope: Scope) -> list[Question]:
+async def unanswered(config: LinliConfig, scope: Scope, locale: str) -> list[Question]:
     """``/问答 未答`` for each group seen (superusers: every chat), most asked first."""
     if scope.everything:
         found = await faq.unanswered(section(config), group=None, limit=QUESTIONS)
     else:
         found = []
-        for g in scope.groups(config):
+        for g in await _asking(config, scope.groups(config)):
             rows = await faq.unanswered(section(config, g), group=g, limit=QUESTIONS)
             found += [(sample, count, [g]) for sample, count, _ in rows]
     found.sort(key=lambda f: -f[1])
@@ -93,17 +105,33 @@ async def unanswered(config: LinliConfig, scope: Scope) -> list[Question]:
             text=sample,
             count=count,
             group=groups[0] if groups else "",
-            where="、".join(config.group(g).name or g for g in groups[:3]),
+            where=t(locale, "faq.separator").join(
+                config.group(g).name or g for g in groups[:3]
+            ),
         )
         for sample, count, groups in found[:QUESTIONS]
     ]
+
+
+async def _asking(config: LinliConfig, groups: list[str]) -> list[str]:
+    """The groups with questions counted lately: one query, so that an admin
+    of many groups does not wait for one look per quiet group."""
+    await faq.flush_unanswered()
+    since = now_utc() - timedelta(days=section(config).unanswered_days)
+    asking = await (
+        FaqUnanswered.filter(group__in=groups, last_at__gte=since)
+        .distinct()
+        .values_list("group", flat=True)
+    )
+    return [g for g in groups if g in set(asking)]
 
 
 async def visible_entries(
     config: LinliConfig, scope: Scope, keyword: str = ""
 ) -> list[Entry]:
     found = await faq.listing(section(config), group=None, keyword=keyword)
-    return [e for e in found if sees(config, scope, e.groups, e.tags)]
+    reach = Reach.of(config, scope)
+    return [e for e in found if reach.sees(e.groups, e.tags)]
 
 
 def _reach(faq_section: FaqConfig, row: FaqEntry) -> tuple[Any, Any]:
@@ -121,13 +149,14 @@ async def find_entry(
 ) -> tuple[Entry | None, FaqEntry | None] | None:
     """The live entry and its row (either may be missing: a YAML entry never
     changed has no row, a deleted one no live entry); None if not seen."""
-    faq_section = section(config)
+    faq_section, reach = section(config), Reach.of(config, scope)
+    key = key.strip().lstrip("#＃")
     live = {e.key.casefold(): e for e in await faq.listing(faq_section, group=None)}
-    entry = live.get(key.strip().casefold())
+    entry = live.get(key.casefold())
     row = await entries.find_row(entry.key if entry else key, faq_section)
     if entry is not None:
-        return (entry, row) if sees(config, scope, entry.groups, entry.tags) else None
-    if row is None or not sees(config, scope, *_reach(faq_section, row)):
+        return (entry, row) if reach.sees(entry.groups, entry.tags) else None
+    if row is None or not reach.sees(*_reach(faq_section, row)):
         return None
     return None, row
 
@@ -135,12 +164,12 @@ async def find_entry(
 async def recent_changes(config: LinliConfig, scope: Scope, locale: str) -> list:
     """The latest changes of entries the session sees (deleted ones too, so
     that a deletion can be undone from here)."""
-    faq_section = section(config)
+    faq_section, reach = section(config), Reach.of(config, scope)
     rows = await FaqChange.all().order_by("-id").limit(40).prefetch_related("entry")
     tz = config.core.timezone
     out = []
     for change in rows:
-        if not sees(config, scope, *_reach(faq_section, change.entry)):
+        if not reach.sees(*_reach(faq_section, change.entry)):
             continue
         key = entries.display_key(change.entry)
         out.append(_change(change, locale, tz) | {"key": key})
@@ -219,11 +248,11 @@ async def _faq(request: Request) -> Response:
             c.locale,
             **frame(c.session, "faq"),
             back=HERE,
-            questions=await unanswered(c.config, c.scope),
+            questions=await unanswered(c.config, c.scope, c.locale),
             days=section(c.config).unanswered_days,
             entries=found[:SHOWN],
             total=len(found),
-            choices=[e for e in every if e.mode != "regex"],
+            choices=[e for e in every if e.mode != "regex"][:CHOICES],
             keyword=keyword,
             changes=await recent_changes(c.config, c.scope, c.locale),
             flash=await take_flash(c.session),
@@ -295,12 +324,13 @@ async def _attach(request: Request) -> Response:
     c = await _editor(request)
     if isinstance(c, Response):
         return c
-    found = await find_entry(c.config, c.scope, c.form.get("key", ""))
-    if found is None or found[0] is None:
-        return problem("console.problem.not_found", 404, c.locale)
-    entry = found[0]
+    key = c.form.get("key", "").strip()
+    found = await find_entry(c.config, c.scope, key)
+    entry = found[0] if found else None
     question = " ".join(c.form.get("question", "").split())
-    if not question:
+    if entry is None:  # typed: not a live entry the session sees
+        text = t(c.locale, "faq.not_found", key=key)
+    elif not question:
         text = t(c.locale, "console.faq_page.need_question")
     elif entry.mode == "regex":
         text = t(c.locale, "console.faq_page.regex", key=entry.key)

@@ -102,11 +102,10 @@ async def listing(config: LinliConfig, scope: Scope) -> dict[str, list]:
     """The appeals waiting, the latest cases, the blacklist of the estates."""
     groups = seen_groups(config, scope)
     cases = Case.all() if groups is None else Case.filter(group__in=groups)
-    appeals = await cases.filter(appeal__isnull=False, pardoned_at=None).order_by(
-        "-appealed_at"
-    )
+    waiting = cases.filter(appeal__isnull=False, pardoned_at=None)
+    appeals = await waiting.order_by("-appealed_at").limit(SHOWN)
     latest = await cases.order_by("-id").limit(SHOWN)
-    banned = Blacklisted.all().prefetch_related("case").order_by("-at")
+    banned = Blacklisted.all().prefetch_related("case").order_by("-at").limit(200)
     if groups is not None:
         banned = banned.filter(case__group__in=groups)
     return {"appeals": appeals, "cases": latest, "blacklist": await banned}

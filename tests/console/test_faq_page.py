@@ -145,7 +145,7 @@ async def test_attach_adds_a_phrasing_and_undo_removes_it() -> None:
     asked(other)
     browser = await signed_in(STAFF, "STAFF", "qq:2000")
     page = await browser.get("/console/faq")
-    assert f'<option value="{key}">' in page.text
+    assert f'<option value="{key}">{first}</option>' in page.text
     reply = await browser.post(
         "/console/faq/attach",
         {"csrf": page.csrf(), "group": "qq:1000", "question": other, "key": key},
@@ -184,6 +184,16 @@ async def test_an_entry_for_another_estate_is_not_found() -> None:
         f"/console/faq/entries/{row.id}/undo", {"csrf": page.csrf()}
     )
     assert reply.status == 404
+    question = unique("会所")
+    reply = await browser.post(
+        "/console/faq/attach",
+        {"csrf": page.csrf(), "question": question, "key": str(row.id)},
+    )
+    assert reply.status == 303
+    flash = (await browser.get("/console/faq")).text
+    assert zh("faq.not_found", key=str(row.id)) in flash
+    await row.refresh_from_db()
+    assert question not in row.questions
     west = await signed_in("qq:8", "STAFF", "qq:82000")
     assert (await west.get(f"/console/faq/entries/{row.id}")).status == 200
     assert re.search(
