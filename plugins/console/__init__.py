@@ -26,11 +26,17 @@ from plugins.core import (  # noqa: E402
 from plugins.core.models import KnownMember  # noqa: E402
 from plugins.tickets.env import now_utc  # noqa: E402
 
-from . import auth, config  # noqa: E402  (config registers the section)
+# config registers the section; each page module adds its routes and nav link
+from . import (  # noqa: E402, F401
+    auth,
+    config,
+    config_pages,
+    faq_pages,
+    notices_pages,
+    rules_pages,
+    sheets,
+)
 from .views import PREFIX, router  # noqa: E402
-from . import faq_pages, rules_pages  # noqa: E402,F401
-from . import config_pages, notices_pages  # noqa: E402,F401
-from . import sheets  # noqa: E402,F401
 
 register_models("console", "plugins.console")
 

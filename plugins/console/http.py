@@ -40,14 +40,18 @@ HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
-# the header's links, in order: (page key, path); texts console.nav.<key>
+# the header's links: (page key, path); texts console.nav.<key>. The order
+# is the staff's day: the tickets first, the settings last; pages not listed
+# in ORDER come after, as registered.
 NAV: list[tuple[str, str]] = []
+ORDER = ("tickets", "kpi", "signups", "votes", "notices", "faq", "rules", "config")
 
 
 def nav(key: str, path: str | None = None) -> None:
     """List a page in the header (once), as ``/console/<key>`` by default."""
     if all(k != key for k, _ in NAV):
         NAV.append((key, path or f"{PREFIX}/{key}"))
+        NAV.sort(key=lambda kp: ORDER.index(kp[0]) if kp[0] in ORDER else len(ORDER))
 
 
 def html(text: str, status: int = 200) -> HTMLResponse:
