@@ -43,6 +43,7 @@ __all__ = [
     "event_info",
     "join_request",
     "member_changes",
+    "on_connect",
     "port_for",
     "qualify",
     "split_id",
@@ -60,6 +61,13 @@ def port_for(bot: Bot, *, v11_platform: str = "qq") -> Port:
     if isinstance(bot, con.Bot):
         return console.ConsolePort(bot)
     raise NotImplementedError(f"no linli port for adapter {bot.adapter.get_name()}")
+
+
+async def on_connect(bot: Bot) -> None:
+    """What a port learns once per connection: a OneBot v12 implementation's
+    actions (get_supported_actions), from which its capabilities are built."""
+    if isinstance(bot, v12.Bot):
+        await onebot_v12.learn_actions(bot)
 
 
 def event_info(bot: Bot, event: Event, *, v11_platform: str = "qq") -> EventInfo | None:

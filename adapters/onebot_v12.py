@@ -12,6 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from nonebot import logger
 from nonebot.adapters.onebot.v12 import (
@@ -94,13 +95,82 @@ PLATFORM_LACKS: dict[str, frozenset[Capability]] = {
 }
 
 
-def capabilities_of(platform: str, impl: str) -> frozenset[Capability]:
-    vendor = frozenset(VENDOR.get((platform, impl), {}))
-    extra = EXTRA.get((platform, impl), frozenset())
+# Ask, don't assume: OneBot v12's get_supported_actions lists the action names
+# an implementation answers (ComWeChatBotClient: its standard and "wx."
+# actions, wechatbot_client/action_manager/check.py). Read once per connection
+# (learn_actions); the tables above are the fallback for those that do not say.
+ACTION_OF: dict[Capability, str] = {
+    Capability.SEND_GROUP: "send_message",
+    Capability.SEND_PRIVATE: "send_message",
+    Capability.RECALL: "delete_message",
+    Capability.MEMBER_INFO: "get_group_member_info",
+    Capability.MEMBER_LIST: "get_group_member_list",
+    Capability.UPLOAD_FILE: "upload_file",
+}
+# Removing members, as the WeChat implementations name it: ComWeChat's
+# wx.delete_groupmember in its docs and wx.kick_groupmember in its code, both
+# (group_id, user_list).
+KICK_ACTIONS: dict[str, Params] = {
+    name: (lambda group, user: {"group_id": group, "user_list": [user]})
+    for name in ("wx.delete_groupmember", "wx.kick_groupmember")
+}
+NAME_ACTIONS = ("wx.get_groupmember_nickname",)
+_supported: WeakKeyDictionary[Bot, frozenset[str]] = WeakKeyDictionary()
+ASK_TIMEOUT = 10.0  # seconds; an implementation that does not answer: fallback
+
+
+async def learn_actions(bot: Bot) -> frozenset[str] | None:
+    """Ask a freshly connected bot what it answers; None when it does not say
+    (the fallback tables apply)."""
+    try:
+        answer = await asyncio.wait_for(
+            bot.call_api("get_supported_actions"), ASK_TIMEOUT
+        )
+    except Exception as exc:  # not implemented, refused, timed out
+        logger.info(
+            f"{bot.self_id} does not list its actions ({exc!r}): fallback table"
+        )
+        return None
+    if not isinstance(answer, list) or not all(isinstance(a, str) for a in answer):
+        return None
+    actions = frozenset(answer)
+    _supported[bot] = actions
+    logger.info(f"{bot.self_id} ({bot.impl}) answers {len(actions)} actions")
+    return actions
+
+
+def capabilities_of(
+    platform: str, impl: str, actions: frozenset[str] | None = None
+) -> frozenset[Capability]:
     lacks = PLATFORM_LACKS.get(platform, frozenset())
     if (platform, impl) in NO_JOIN_EVENTS:
         lacks |= {Capability.JOIN_EVENTS}
+    if actions is not None:  # what the implementation said it answers
+        found = {c for c, action in ACTION_OF.items() if action in actions}
+        found |= {Capability.MENTION, Capability.JOIN_EVENTS}
+        if any(name in actions for name in KICK_ACTIONS):
+            found.add(Capability.KICK)
+        return frozenset(found) - lacks
+    vendor = frozenset(VENDOR.get((platform, impl), {}))
+    extra = EXTRA.get((platform, impl), frozenset())
     return (_STANDARD | vendor | extra) - lacks
+
+
+def vendor_of(
+    platform: str, impl: str, actions: frozenset[str] | None
+) -> dict[Capability, tuple[str, Params]]:
+    if actions is None:
+        return VENDOR.get((platform, impl), {})
+    kick = next((name for name in KICK_ACTIONS if name in actions), None)
+    return {Capability.KICK: (kick, KICK_ACTIONS[kick])} if kick else {}
+
+
+def name_action_of(
+    platform: str, impl: str, actions: frozenset[str] | None
+) -> str | None:
+    if actions is None:
+        return GROUP_NAME_ACTION.get((platform, impl))
+    return next((name for name in NAME_ACTIONS if name in actions), None)
 
 
 def prefix_for(platform: str) -> str:
@@ -159,9 +229,10 @@ class OneBotV12Port(BasePort):
     def __init__(self, bot: Bot):
         self.bot = bot
         self.platform = prefix_for(bot.platform)
-        self.vendor = VENDOR.get((bot.platform, bot.impl), {})
-        self.capabilities = capabilities_of(bot.platform, bot.impl)
-        self.name_action = GROUP_NAME_ACTION.get((bot.platform, bot.impl))
+        actions = _supported.get(bot)
+        self.vendor = vendor_of(bot.platform, bot.impl, actions)
+        self.capabilities = capabilities_of(bot.platform, bot.impl, actions)
+        self.name_action = name_action_of(bot.platform, bot.impl, actions)
         self.plain_text = (bot.platform, bot.impl) in NO_REPLY
 
     async def send_group(

@@ -90,6 +90,21 @@ async def after_nonebot_init(_nonebot_init: None) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_connect_questions(monkeypatch):
+    """nonebug's bots have no implementation behind them: the question core
+    asks each new connection (get_supported_actions) would take the place of
+    the API call a test expects. learn_actions has its own tests
+    (tests/test_port_onebot_v12.py); the question at connect is asked of the
+    fake ComWeChat in tests/e2e/test_onebot_v12.py."""
+    import plugins.core
+
+    async def nothing(bot) -> None:
+        return None
+
+    monkeypatch.setattr(plugins.core, "on_connect", nothing)
+
+
+@pytest.fixture(autouse=True)
 async def _no_jobs_left_behind():
     """Each test starts with no pending scheduled work from earlier tests: a
     leftover job (a coalesced re-post, an SLA nudge) must not fire into the next

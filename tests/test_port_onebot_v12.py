@@ -449,6 +449,81 @@ async def test_kick_on_comwechat_uses_vendor_action(app: App) -> None:
         await port.kick("wx:777@chatroom", "wx:wxid_a")
 
 
+@pytest.fixture
+def learnt():
+    """The actions learnt here are forgotten afterwards (nonebug may hand the
+    next test a bot it already knows)."""
+    from adapters import onebot_v12
+
+    yield
+    onebot_v12._supported.clear()
+
+
+async def test_capabilities_come_from_get_supported_actions(app: App, learnt) -> None:
+    """Asked at connect: the kick is whichever kick action it lists, the 群昵称
+    action is used because it is listed, and nothing it does not list is
+    claimed."""
+    from adapters import Capability
+    from adapters.onebot_v12 import learn_actions
+    from tests.helpers.e2e import COMWECHAT_ACTIONS
+
+    async with app.test_api() as ctx:
+        bot = _bot(ctx)
+        ctx.should_call_api("get_supported_actions", {}, result=COMWECHAT_ACTIONS)
+        assert await learn_actions(bot) == frozenset(COMWECHAT_ACTIONS)
+        port = _port(bot)
+        assert port.can(Capability.KICK) and port.can(Capability.UPLOAD_FILE)
+        assert port.can(Capability.MEMBER_LIST)
+        assert not port.can(Capability.RECALL)  # no delete_message listed
+        assert not port.can(Capability.JOIN_EVENTS)  # ComWeChat emits none
+        assert port.name_action == "wx.get_groupmember_nickname"
+        ctx.should_call_api(
+            "wx.kick_groupmember",
+            {"group_id": "777@chatroom", "user_list": ["wxid_a"]},
+            result=None,
+        )
+        await port.kick("wx:777@chatroom", "wx:wxid_a")
+
+
+async def test_an_implementation_that_lists_few_actions_gets_few(
+    app: App, learnt
+) -> None:
+    from adapters import Capability
+    from adapters.onebot_v12 import learn_actions
+
+    async with app.test_api() as ctx:
+        bot = _bot(ctx, impl="SomeOtherImpl", platform="qq")
+        ctx.should_call_api(
+            "get_supported_actions", {}, result=["send_message", "delete_message"]
+        )
+        await learn_actions(bot)
+        port = _port(bot)
+        assert port.can(Capability.RECALL) and port.can(Capability.SEND_GROUP)
+        assert not port.can(Capability.KICK)
+        assert not port.can(Capability.MEMBER_INFO)
+        assert port.name_action is None
+
+
+async def test_no_answer_to_get_supported_actions_keeps_the_table(
+    app: App, learnt
+) -> None:
+    from adapters import Capability
+    from adapters.onebot_v12 import capabilities_of, learn_actions
+
+    async with app.test_api() as ctx:
+        bot = _bot(ctx)
+        ctx.should_call_api(
+            "get_supported_actions",
+            {},
+            # ComWeChat's answer to an action it lacks (wechat/wechat.py)
+            exception=LogicError("failed", 10002, "未实现的action", None),
+        )
+        assert await learn_actions(bot) is None
+        port = _port(bot)
+        assert port.capabilities == capabilities_of("wechat", "ComWechat")
+        assert port.can(Capability.KICK)
+
+
 async def test_kick_on_another_impl_not_supported(app: App) -> None:
     from adapters import Capability, NotSupported
 

@@ -14,7 +14,7 @@ from nonebot.consts import PREFIX_KEY
 from nonebot.matcher import current_bot, current_event, current_matcher
 from nonebot.plugin import PluginMetadata
 
-from adapters import event_info, port_for
+from adapters import event_info, on_connect, port_for
 
 from . import help, members, tryout
 from .audit import audit
@@ -140,8 +140,16 @@ async def _stop() -> None:
     await close_database()
 
 
+_asking: set[asyncio.Task[None]] = set()
+
+
 @driver.on_bot_connect
 async def _welcome(bot: Bot) -> None:
+    # what the implementation says it can do, asked beside the connection:
+    # its hooks (and the events behind them) must not wait for the answer
+    task = asyncio.create_task(on_connect(bot))
+    _asking.add(task)
+    task.add_done_callback(_asking.discard)
     await _started.wait()
     await tryout.welcome(bot)
 

@@ -140,3 +140,31 @@ async def test_a_wechat_join_seen_only_in_the_member_list_is_welcomed(
             assert mentions == [{"type": "mention", "data": {"user_id": "wxid_new"}}]
     finally:
         await linli_process.stop()
+
+
+async def test_linli_asks_comwechat_what_it_can_do_and_kicks_with_its_action(
+    linli_process: LinliProcess,
+) -> None:
+    """At connect linli asks get_supported_actions; the fake answers with
+    ComWeChatBotClient's list (wechatbot_client/action_manager/check.py, the
+    keys of ACTION_DICT: standard names and "wx."-prefixed extensions), whose
+    kick is wx.kick_groupmember — not the wx.delete_groupmember of linli's
+    fallback table — and /踢 uses the listed one, with ComWeChat's
+    (group_id, user_list) parameters."""
+    linli_process.config_text = WECHAT
+    await linli_process.start()
+    try:
+        async with linli_process.connect_v12() as wechat:
+            await wechat.expect_call("get_supported_actions")
+            await wechat.group_message("/踢 wx:wxid_spam 刷广告", user="wxid_manager")
+            kick = await wechat.expect_call(
+                {"wx.kick_groupmember", "wx.delete_groupmember"}
+            )
+            assert kick.action == "wx.kick_groupmember"
+            assert kick.params == {
+                "group_id": "777@chatroom",
+                "user_list": ["wxid_spam"],
+            }
+    finally:
+        await linli_process.stop()
+        print(linli_process.log()[-6000:])  # shown when the test fails

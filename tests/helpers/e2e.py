@@ -351,8 +351,35 @@ def text_of(call: ApiCall) -> str:
     )
 
 
+# What ComWeChatBotClient answers to get_supported_actions: the names of its
+# standard actions and its "wx."-prefixed ones (wechatbot_client/
+# action_manager/check.py, get_supported_actions; the actions themselves in
+# action_manager/manager.py — this version names the kick wx.kick_groupmember)
+COMWECHAT_ACTIONS = [
+    "get_supported_actions",
+    "get_status",
+    "get_version",
+    "send_message",
+    "get_self_info",
+    "get_user_info",
+    "get_friend_list",
+    "get_group_info",
+    "get_group_list",
+    "get_group_member_info",
+    "get_group_member_list",
+    "set_group_name",
+    "upload_file",
+    "get_file",
+    "wx.get_public_account_list",
+    "wx.get_groupmember_nickname",
+    "wx.kick_groupmember",
+]
+
+
 def v12_responder(action: str, params: dict[str, Any]) -> Any:
     """What ComWeChatBotClient answers, closely enough for linli."""
+    if action == "get_supported_actions":
+        return {**ok(COMWECHAT_ACTIONS), "message": ""}
     if action == "send_message":
         return {
             **ok({"message_id": str(next(_sent_ids)), "time": time.time()}),
