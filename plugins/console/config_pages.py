@@ -51,7 +51,7 @@ from .http import (
 from .models import Session
 from .pages import render
 
-nav("config")
+nav("config", role=Role.ADMIN)
 
 MASK = "******"
 # key names that hold a secret: token, password, secret, api_key, private_key …

@@ -43,15 +43,21 @@ HEADERS = {
 # the header's links: (page key, path); texts console.nav.<key>. The order
 # is the staff's day: the tickets first, the settings last; pages not listed
 # in ORDER come after, as registered.
-NAV: list[tuple[str, str]] = []
+NAV: list[tuple[str, str, Role]] = []
 ORDER = ("tickets", "kpi", "signups", "votes", "notices", "faq", "rules", "config")
 
 
-def nav(key: str, path: str | None = None) -> None:
-    """List a page in the header (once), as ``/console/<key>`` by default."""
-    if all(k != key for k, _ in NAV):
-        NAV.append((key, path or f"{PREFIX}/{key}"))
-        NAV.sort(key=lambda kp: ORDER.index(kp[0]) if kp[0] in ORDER else len(ORDER))
+def nav(key: str, path: str | None = None, *, role: Role = Role.STAFF) -> None:
+    """List a page in the header (once), as ``/console/<key>`` by default,
+    for sessions of at least ``role`` (a link that answers 403 is no link)."""
+    if all(k != key for k, _, _ in NAV):
+        NAV.append((key, path or f"{PREFIX}/{key}", role))
+        NAV.sort(key=lambda e: ORDER.index(e[0]) if e[0] in ORDER else len(ORDER))
+
+
+def links_for(session: Session) -> list[tuple[str, str]]:
+    """The header's (key, path) for this session's role."""
+    return [(key, path) for key, path, role in NAV if session.role >= role]
 
 
 def html(text: str, status: int = 200) -> HTMLResponse:
@@ -92,7 +98,7 @@ def frame(session: Session, page: str, **values: Any) -> dict[str, Any]:
         "session": session,
         "role_key": Role(session.role).key,
         "page": page,
-        "nav": NAV,
+        "nav": links_for(session),
         "csrf": session.csrf,
         **values,
     }

@@ -65,11 +65,11 @@ def _to(group: int, *words: str):
     return check
 
 
-async def _link(onebot) -> str:
-    """/工作台 from 李师傅 in the staff group: the link arrives privately."""
-    await onebot.group_message("/工作台", group=2000, user=7, card="李师傅")
+async def _link(onebot, user: int = 7, card: str = "李师傅") -> str:
+    """/工作台 in the staff group: the link arrives privately."""
+    await onebot.group_message("/工作台", group=2000, user=user, card=card)
     private = await onebot.expect_call(
-        "send_private_msg", where=lambda c: c.params.get("user_id") == 7
+        "send_private_msg", where=lambda c: c.params.get("user_id") == user
     )
     found = re.search(r"https?://\S+/console/login/[\w-]+", text_of(private))
     assert found, text_of(private)
@@ -93,6 +93,37 @@ async def _screenshots(page, name: str) -> None:
         assert overflow <= 1, f"{name} is {overflow}px wider than {width}px"
 
 
+async def _a_morning_in_the_group(onebot) -> None:
+    """A 接龙 with two sign-ups and a vote with a ballot, typed in the group as
+    residents type them, so the 接龙 and 投票 pages have something to show."""
+    seen = len(onebot.calls)
+    await onebot.group_message("/接龙 周六义诊", user=500, card="王经理")
+    await onebot.expect_call("send_msg", where=_to(1000, "周六义诊"), after=seen)
+    await onebot.group_message("+1", user=1, card="3-2-201 张三")
+    await onebot.group_message("+1", user=2, card="3-1-102 李四")
+    seen = len(onebot.calls)
+    await onebot.group_message("/投票 小区绿化方案 方案A 方案B", user=500, role="admin")
+    await onebot.expect_call("send_msg", where=_to(1000, "小区绿化方案"), after=seen)
+    await onebot.group_message("1", user=1, card="3-2-201 张三")
+
+
+async def _every_page(page, site: str, done: set[str] = frozenset()) -> set[str]:
+    """Open each page the header links to (but those in ``done``), check it
+    answers 200 and take its screenshots; returns the links found."""
+    links = page.locator("header nav a")
+    targets = [
+        await links.nth(i).get_attribute("href") or ""
+        for i in range(await links.count())
+    ]
+    for href in targets:
+        if href in done:
+            continue
+        response = await page.goto(site + href)
+        assert response is not None and response.status == 200, href
+        await _screenshots(page, href.rstrip("/").rsplit("/", 1)[-1])
+    return set(targets)
+
+
 async def test_staff_accept_a_report_in_the_browser(
     linli_process: LinliProcess, shots: Path
 ) -> None:
@@ -104,6 +135,7 @@ async def test_staff_accept_a_report_in_the_browser(
         async with linli_process.connect() as onebot:
             await onebot.group_message(f"/报修 3栋2单元楼道灯坏了，电话{PHONE}")
             await onebot.expect_call("send_msg", where=_to(1000, "#0001"))
+            await _a_morning_in_the_group(onebot)
             link = await _link(onebot)
 
             async with async_playwright() as pw:
@@ -140,16 +172,25 @@ async def test_staff_accept_a_report_in_the_browser(
                 assert (await count.inner_text()).strip() == "1"
 
                 # every page in the header, at both widths
-                links = page.locator("header nav a")
-                targets = [
-                    (await links.nth(i).get_attribute("href") or "")
-                    for i in range(await links.count())
-                ]
-                assert "/console/tickets" in targets and "/console/kpi" in targets
-                for href in targets:
-                    response = await page.goto(link.split("/console/")[0] + href)
-                    assert response is not None and response.status == 200, href
-                    await _screenshots(page, href.rstrip("/").rsplit("/", 1)[-1])
+                site = link.split("/console/")[0]
+                seen = await _every_page(page, site)
+                assert {"/console/tickets", "/console/kpi"} <= seen
+                assert "/console/config" not in seen  # admins only
+                for kind, words in (("signups", "3-1-102"), ("votes", "方案A")):
+                    await page.goto(f"{site}/console/{kind}")
+                    await page.locator(
+                        f"main a[href^='/console/{kind}/']"
+                    ).first.click()
+                    await page.wait_for_url(re.compile(rf".*/console/{kind}/\d+$"))
+                    assert words in await page.locator("main").inner_text()
+                    await _screenshots(page, kind.rstrip("s"))
+
+                # an admin (a browser of their own) also has 配置
+                admin = await browser.new_page(viewport={"width": 360, "height": 740})
+                await admin.goto(await _link(onebot, user=500, card="物业经理"))
+                await admin.get_by_role("button").click()
+                await admin.wait_for_url("**/console/tickets")
+                assert "/console/config" in await _every_page(admin, site, seen)
                 await browser.close()
     finally:
         await linli_process.stop()
