@@ -209,7 +209,8 @@ async def board(
             if start <= ticket.created_at < end:
                 per[k].append(ticket)
                 break
-    figures = [collect(group, env, now) for group in per]
+    # per category and building for the period shown; totals for the others
+    figures = [collect(group, env, now, split=k == 0) for k, group in enumerate(per)]
     total, by_cat, by_building = figures[0]
     cfg = env.section()
     categories = sorted(by_cat.items(), key=lambda kv: -kv[1].count)

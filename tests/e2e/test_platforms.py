@@ -2,7 +2,8 @@
 ladder, a sign-up and a repair report, end to end.
 
 WeChat cannot mute or recall: the ladder falls back to its next step (a kick,
-``wx.delete_groupmember``) as configured. Telegram mutes with
+with the ``wx.kick_groupmember`` ComWeChat lists in get_supported_actions) as
+configured. Telegram mutes with
 ``restrictChatMember`` and kicks with ``banChatMember`` + ``unbanChatMember``.
 """
 
@@ -58,13 +59,16 @@ async def test_wechat_ladder_signup_and_report(linli_process: LinliProcess) -> N
     await linli_process.start()
     try:
         async with linli_process.connect_v12() as wechat:
+            await wechat.expect_call("get_supported_actions")  # asked at connect
             # the rules ladder: WeChat cannot recall or mute, so the 2nd strike kicks
             await wechat.group_message(AD, user="wxid_spam")
             await wechat.expect_call(
                 "send_message", where=_to("777@chatroom", "警告", "第1次")
             )
             await wechat.group_message(AD, user="wxid_spam")
-            kick = await wechat.expect_call("wx.delete_groupmember")
+            # the kick ComWeChat lists in get_supported_actions (its
+            # action_manager/manager.py: kick_groupmember, an expand_action)
+            kick = await wechat.expect_call("wx.kick_groupmember")
             assert kick.params == {
                 "group_id": "777@chatroom",
                 "user_list": ["wxid_spam"],
