@@ -18,6 +18,7 @@ from plugins.tickets.escalation import deliver
 from plugins.tickets.models import Ticket
 from plugins.tickets.parse import number_and_rest, reason_and_time
 from plugins.tickets.render import number
+from plugins.tickets.stats import progress_posts
 
 from .auth import Scope
 from .models import Session
@@ -112,3 +113,14 @@ async def run(
             estate=ticket.estate,
         )
     return outcome
+
+
+async def publish(env: Env, session: Session, scope: Scope, now: datetime) -> int:
+    """公示: the period's tracking table in each residents' group the session
+    sees, now, through the function the periodic 【工单公示】 job calls;
+    returns how many groups got one (a group without tickets gets none)."""
+    groups = [g for g in scope.groups(env.config) if not env.is_staff_group(g)]
+    posts = await progress_posts(env, now, groups)
+    deliver(posts)
+    await audit(session.user, "console.publish", groups=[p.target for p in posts])
+    return len(posts)

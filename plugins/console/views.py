@@ -174,6 +174,7 @@ async def _tickets(request: Request) -> Response:
             statuses=statuses,
             sorts=tables.SORTS,
             flash=await take_flash(session),
+            can_publish=session.role >= Role.ADMIN,
             query=urlencode(f.query()),
             export_query=urlencode(f.query(page="")),
         )
@@ -221,6 +222,24 @@ async def _export(kind: str, request: Request) -> Response:
         body = tables.as_xlsx(rows, t(locale, "console.nav.tickets"))
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(body, media_type=media, headers={**HEADERS, **disposition})
+
+
+@router.post("/tickets/publish")
+async def _publish(request: Request) -> Response:
+    """公示: the tracking table of the period, posted now in each residents'
+    group the session sees, as the periodic 【工单公示】 post does (admins)."""
+    now = now_utc()
+    session = await signed_in(request, now)
+    if session is None:
+        return problem("console.problem.no_session", 401)
+    if await checked_form(request, session) is None:
+        return problem("console.problem.csrf", 403, session.locale)
+    if session.role < Role.ADMIN:
+        return problem("console.tickets.publish_denied", 403, session.locale)
+    env, scope, locale = env_scope(session)
+    posted = await actions.publish(env, session, scope, now)
+    await leave_flash(session, t(locale, "console.tickets.published", count=posted))
+    return RedirectResponse(f"{PREFIX}/tickets", status_code=303)
 
 
 async def _visible_ticket(env: Env, scope: Scope, ticket_id: int) -> Ticket | None:

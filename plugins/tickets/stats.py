@@ -228,14 +228,18 @@ async def period_tickets(
     return chosen[-pcfg.max_rows :]
 
 
-async def progress_posts(env: Env, end: datetime) -> list[Outgoing]:
-    """The periodic tracking table for each resident group (nothing if empty)."""
+async def progress_posts(
+    env: Env, end: datetime, groups: list[str] | None = None
+) -> list[Outgoing]:
+    """The periodic tracking table for each resident group (nothing if empty);
+    ``groups``: these groups now, asked for by staff (the console's 公示
+    button), whether or not the periodic post is switched on."""
     tz = env.tz
     end = now_utc(end)
     out = []
-    for group in _progress_groups(env):
+    for group in _progress_groups(env) if groups is None else groups:
         pcfg = env.section(group).progress
-        if not pcfg.enabled:
+        if groups is None and not pcfg.enabled:
             continue
         start = period_start(end, pcfg.every, tz)
         tickets = await period_tickets(env, group, start, end)

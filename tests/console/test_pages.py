@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 
-from tests.console.support import PHONE, STAFF, report, signed_in
+from tests.console.support import PHONE, STAFF, WEST_ADMIN, report, signed_in
 from tests.helpers import zh
 
 
@@ -250,3 +250,35 @@ async def test_english_and_the_language_switch() -> None:
     assert reply.location == "/console/tickets"
     english = (await browser.get("/console/kpi")).text
     assert t("en", "console.nav.kpi") in english and 'lang="en"' in english
+
+
+async def test_publish_posts_the_tracking_table_in_the_groups_seen(sent) -> None:
+    """公示 posts what the periodic 【工单公示】 job posts (tickets.stats.
+    progress_posts), now, in the residents' groups of the admin's estate only;
+    staff have no button and are refused; the form needs its CSRF token."""
+    from plugins.core.models import AuditEntry
+
+    await report(f"西区9栋水管漏水 {PHONE}", group="qq:81000")
+    await report("3栋电梯异响")
+    staff = await signed_in(STAFF, "STAFF", "qq:2000")
+    page = await staff.get("/console/tickets")
+    assert zh("console.tickets.publish") not in page.text
+    reply = await staff.post("/console/tickets/publish", {"csrf": page.csrf()})
+    assert reply.status == 403 and zh("console.tickets.publish_denied") in reply.text
+
+    admin = await signed_in(WEST_ADMIN, "ADMIN", "qq:81000")
+    page = await admin.get("/console/tickets")
+    assert zh("console.tickets.publish") in page.text
+    assert (await admin.post("/console/tickets/publish", {})).status == 403
+    assert sent["delivered"] == []
+    reply = await admin.post("/console/tickets/publish", {"csrf": page.csrf()})
+    assert reply.status == 303
+    ((post,),) = [sent["delivered"]]
+    assert post.target == "qq:81000"  # 西区's residents only, not 主区's qq:1000
+    header = zh("tickets.table.header", start="", end="").split("】")[0]
+    assert post.text.startswith(header) and "水管漏水" in post.text
+    assert PHONE not in post.text
+    shown = (await admin.get("/console/tickets")).text
+    assert zh("console.tickets.published", count=1) in shown
+    entry = await AuditEntry.filter(action="console.publish").order_by("-id").first()
+    assert entry is not None and entry.actor == WEST_ADMIN
