@@ -3,8 +3,8 @@
 ``Analyzer.terms`` turns a message into the words the matcher compares:
 normalised (full-width, case, traditional → simplified), numbers written the
 same way (三栋 = 3号楼 = 3幢 → ``3栋``), cut into words by jieba (the Rust
-binding ``rjieba``; the synonyms, the admin's extra words and the entries'
-own terms are added to its dictionary so they stay whole), filler words
+binding ``rjieba``, its default dictionary; the synonyms, the admin's extra
+words and the entries' own terms stay whole, each analyzer its own), filler words
 dropped, and every synonym replaced by the first word of its group.
 
 ``named`` tells which buildings, units, rooms, numbers and facilities a text
@@ -41,30 +41,54 @@ _PLACE_SUFFIX = (*tuple("场馆房室池园站厅亭棚库柜桩门间"), "中�
 _NOT_PLACE_START = frozenset("开关出进上串锁敲送回到去在下")  # 开门 上门 出门 …
 _lock = threading.Lock()
 _jieba: rjieba.Jieba | None = None
-_added: set[str] = set()
 
 
 def _segmenter() -> rjieba.Jieba:
+    """jieba with its own default dictionary, never changed: how a text is cut
+    must not depend on what other FAQs (or tests) taught before."""
     global _jieba
     if _jieba is None:
         with _lock:
             if _jieba is None:
-                _jieba = rjieba.Jieba()  # its own dictionary: others' cuts unchanged
+                _jieba = rjieba.Jieba()
     return _jieba
 
 
-def add_words(words: Iterable[str]) -> bool:
-    """Keep these words whole when cutting (added once, for the process);
-    True when one of them is new, so texts cut before are cut differently now."""
-    jieba = _segmenter()
-    new = False
-    with _lock:
-        for word in words:
-            if len(word) >= 2 and word not in _added and _is_cjk(word):
-                jieba.add_word(word, None, None)
-                _added.add(word)
-                new = True
-    return new
+class _Whole:
+    """The words one analyzer keeps whole (synonyms, extra words, entries'
+    own terms). jieba cuts with its default dictionary; then neighbouring
+    pieces that together make one of these words are joined again (羽毛球 +
+    场 → 羽毛球场), longest first. Pieces are never split: "怎么办理" stays
+    怎么 + 办理 even though 怎么办 is a word."""
+
+    SPAN = 4  # pieces a word may be made of
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+
+    def add(self, words: Iterable[str]) -> bool:
+        """True when one of them is new (texts cut before are cut differently)."""
+        new = {w for w in words if len(w) >= 2 and _is_cjk(w)} - self.words
+        self.words |= new
+        return bool(new)
+
+    def cut(self, text: str) -> list[str]:
+        pieces = _segmenter().cut(text, False)
+        if not self.words or len(pieces) < 2:
+            return pieces
+        out: list[str] = []
+        i, n = 0, len(pieces)
+        while i < n:
+            for j in range(min(n, i + self.SPAN), i + 1, -1):
+                joined = "".join(pieces[i:j])
+                if joined in self.words:
+                    out.append(joined)
+                    i = j
+                    break
+            else:
+                out.append(pieces[i])
+                i += 1
+        return out
 
 
 def _is_cjk(word: str) -> bool:
@@ -165,7 +189,8 @@ class Analyzer:
             dictionary.extend(forms)
         self.ignore = frozenset(k for w in ignore_words if (k := self._key(w)))
         dictionary.extend(self.ignore)
-        add_words(dict.fromkeys(self._key(w) for w in dictionary))
+        self._whole = _Whole()
+        self._whole.add(self._key(w) for w in dictionary)
         self._cache: dict[str, tuple[str, ...]] = {}
 
     @staticmethod
@@ -174,7 +199,7 @@ class Analyzer:
 
     def learn(self, texts: Iterable[str]) -> None:
         """Add an entry's own terms (keyword words, places) to the dictionary."""
-        if add_words(self._key(t) for t in texts):
+        if self._whole.add(self._key(t) for t in texts):
             self._cache.clear()  # cut before these words were known
 
     def forget(self) -> None:
@@ -195,10 +220,10 @@ class Analyzer:
     def _terms(self, text: str) -> tuple[str, ...]:
         norm = numbers(normalize(text))
         raw: list[str] = []
-        cut = _segmenter().cut
+        cut = self._whole.cut
         for digits, latin, cjk in _PIECES.findall(norm):
             if cjk:
-                raw.extend(cut(cjk, False))
+                raw.extend(cut(cjk))
             else:
                 raw.append(digits or latin)
         out: list[str] = []
