@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from nonebot.adapters import Bot, Event
 from nonebot.adapters import console as con
+from nonebot.adapters import milky as mk
 from nonebot.adapters import telegram as tg
 from nonebot.adapters.onebot import v11, v12
 from nonebot.adapters.telegram.event import MessageEvent as TgMessageEvent
 
-from . import console, onebot_v11, onebot_v12, telegram
+from . import console, milky, onebot_v11, onebot_v12, telegram
 from .port import (
     Capability,
     EventInfo,
@@ -58,6 +59,8 @@ def port_for(bot: Bot, *, v11_platform: str = "qq") -> Port:
         return onebot_v12.OneBotV12Port(bot)
     if isinstance(bot, tg.Bot):
         return telegram.TelegramPort(bot)
+    if isinstance(bot, mk.Bot):
+        return milky.MilkyPort(bot)
     if isinstance(bot, con.Bot):
         return console.ConsolePort(bot)
     raise NotImplementedError(f"no linli port for adapter {bot.adapter.get_name()}")
@@ -78,6 +81,8 @@ def event_info(bot: Bot, event: Event, *, v11_platform: str = "qq") -> EventInfo
         return onebot_v12.event_info(event, bot)
     if isinstance(event, TgMessageEvent) and isinstance(bot, tg.Bot):
         return telegram.event_info(bot, event)
+    if isinstance(event, mk.MessageEvent) and isinstance(bot, mk.Bot):
+        return milky.event_info(bot, event)
     if isinstance(event, con.MessageEvent) and isinstance(bot, con.Bot):
         return console.event_info(bot, event)
     return None
@@ -90,6 +95,8 @@ def member_changes(
     (a Telegram notice may add several); empty for other events."""
     if isinstance(bot, tg.Bot):
         return telegram.member_changes(bot, event)
+    if isinstance(bot, mk.Bot):
+        return milky.member_changes(bot, event)
     if isinstance(event, v11.Event):
         change = onebot_v11.member_change(event, v11_platform)
     elif isinstance(event, v12.Event) and isinstance(bot, v12.Bot):
@@ -107,6 +114,8 @@ def join_request(
         return onebot_v11.join_request(event, v11_platform)
     if isinstance(bot, tg.Bot):
         return telegram.join_request(bot, event)
+    if isinstance(bot, mk.Bot):
+        return milky.join_request(bot, event)
     return None
 
 
@@ -114,6 +123,7 @@ def capability_table() -> dict[str, frozenset[Capability]]:
     """What each known adapter/platform can do, for docs and /help."""
     table = {
         "OneBot v11": onebot_v11.CAPABILITIES,
+        "Milky (QQ)": milky.CAPABILITIES,
         "Telegram": telegram.CAPABILITIES,
         "Console (try-out)": console.CAPABILITIES,
     }
