@@ -4,7 +4,9 @@
     python bot.py --console  # try it in the terminal, as a resident of one group
 
 Environment (or a .env file): HOST, PORT, ONEBOT_ACCESS_TOKEN, SUPERUSERS,
-LINLI_CONFIG, LINLI_DATA_DIR, LINLI_DATABASE_URL.
+LINLI_CONFIG, LINLI_DATA_DIR, LINLI_DATABASE_URL; TELEGRAM_BOTS for Telegram,
+MILKY_CLIENTS for QQ over Milky (Lagrange V2 …: the Milky adapter is registered
+only when it is set).
 """
 
 from __future__ import annotations
@@ -41,12 +43,18 @@ def is_loopback(host: str) -> bool:
 # (LINLI_LOG_MESSAGES=1 keeps the text, for debugging).
 _QUOTED_TAIL = re.compile(r"'.*'$", re.DOTALL)  # OneBot: … from 42@[群:1000] '…'
 _COLON_TAIL = re.compile(r"^(.*@\[[^\]]*\]: ).*$", re.DOTALL)  # Telegram: …]: …
+# Milky: [message:group]: Message 5001 from 42 in 1000: … (its event.py)
+_MILKY_TAIL = re.compile(
+    r"^(.*\[message:[a-z]+\]: Message -?\d+ from \d+(?: in \d+)?: ).*$", re.DOTALL
+)
 HIDDEN = "[text hidden]"
 # the console adapter says so when its UI closes; linli stops by itself then
 CONSOLE_CTRL_C = "Press Ctrl-C for Application exit"
 
 
 def redact(line: str) -> str:
+    if _MILKY_TAIL.match(line):
+        return _MILKY_TAIL.sub(rf"\g<1>{HIDDEN}", line)
     if _QUOTED_TAIL.search(line):
         return _QUOTED_TAIL.sub(f"'{HIDDEN}'", line)
     return _COLON_TAIL.sub(rf"\g<1>{HIDDEN}", line)
@@ -74,7 +82,7 @@ def configure_logging(hide_text: bool, level: int | str) -> None:
         if (
             hide_text
             and record["function"] == "handle_event"
-            and "[message." in record["message"]
+            and ("[message." in record["message"] or "[message:" in record["message"])
         ):
             record["message"] = redact(record["message"])
         return default_filter(record)
@@ -119,7 +127,20 @@ def init_options(console: bool = False) -> dict[str, object]:
     # adapter reads its bots from it, so pass TELEGRAM_BOTS through explicitly.
     if os.environ.get("TELEGRAM_BOTS"):
         options["telegram_bots"] = json.loads(os.environ["TELEGRAM_BOTS"])
+    # the same for the Milky adapter's connections (nonebot-adapter-milky's
+    # config.py: milky_clients, a list of {host, port, access_token, secure})
+    if os.environ.get("MILKY_CLIENTS"):
+        options["milky_clients"] = json.loads(os.environ["MILKY_CLIENTS"])
     return options
+
+
+MILKY_ADAPTER = "nonebot.adapters.milky"
+
+
+def milky_configured(config: object) -> bool:
+    """Whether a Milky implementation is configured (``MILKY_CLIENTS`` in the
+    environment or .env): only then is the Milky adapter registered."""
+    return bool(getattr(config, "milky_clients", None))
 
 
 def tryout_environment(environ: MutableMapping[str, str], config: object) -> None:
@@ -199,6 +220,8 @@ def main(argv: list[str]) -> int:
     if console:
         tryout_environment(os.environ, driver.config)
     modules = ["nonebot.adapters.console"] if console else adapter_modules()
+    if not console and milky_configured(driver.config):
+        modules.append(MILKY_ADAPTER)
     for module in modules:
         driver.register_adapter(importlib.import_module(module).Adapter)
     if console:  # after the adapter's own startup hook, which opens the UI

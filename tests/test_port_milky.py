@@ -629,3 +629,43 @@ def test_the_capability_table_has_milky() -> None:
 
     assert capability_table()["Milky (QQ)"] == frozenset(Capability)
     assert _port(Wire()).platform == "qq"
+
+
+# ---- bot.py: registration and the log --------------------------------------
+
+
+def test_the_milky_adapter_is_registered_only_when_configured(monkeypatch) -> None:
+    """MILKY_CLIENTS (environment or .env) is passed to NoneBot as
+    ``milky_clients`` (nonebot-adapter-milky config.py) and is what registers
+    the adapter; without it the adapter is not loaded."""
+    from types import SimpleNamespace
+
+    import bot
+
+    monkeypatch.delenv("MILKY_CLIENTS", raising=False)
+    assert "milky_clients" not in bot.init_options()
+    clients = '[{"host": "127.0.0.1", "port": 3000, "access_token": "t"}]'
+    monkeypatch.setenv("MILKY_CLIENTS", clients)
+    options = bot.init_options()
+    assert options["milky_clients"] == json.loads(clients)
+    assert bot.milky_configured(SimpleNamespace(**options))
+    assert not bot.milky_configured(SimpleNamespace())
+    assert not bot.milky_configured(SimpleNamespace(milky_clients=[]))
+
+
+def test_a_milky_message_line_loses_its_text() -> None:
+    """nonebot-adapter-milky logs a message as ``[message:group]: Message
+    <seq> from <user> in <group>: <text>`` (event.py, get_event_name and
+    get_event_description); linli's log keeps who and where, not what."""
+    from bot import HIDDEN, redact
+
+    group = (
+        "Milky 10000 | [message:group]: Message 5001 from 42 in 1000: 电话 13812345678"
+    )
+    assert redact(group) == (
+        f"Milky 10000 | [message:group]: Message 5001 from 42 in 1000: {HIDDEN}"
+    )
+    friend = "Milky 10000 | [message:friend]: Message 7 from 42: 我住3-2-201\n第二行"
+    assert (
+        redact(friend) == f"Milky 10000 | [message:friend]: Message 7 from 42: {HIDDEN}"
+    )
