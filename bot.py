@@ -48,6 +48,10 @@ _MILKY_TAIL = re.compile(
     r"^(.*\[message:[a-z]+\]: Message -?\d+ from \d+(?: in \d+)?: ).*$", re.DOTALL
 )
 HIDDEN = "[text hidden]"
+# nonebot-adapter-milky puts its access token in the event WebSocket's URL
+# (config.py ws_url) and logs that URL on connecting and on every failure;
+# NoneBot's DEBUG "Loaded Config" line shows MILKY_CLIENTS as a dict
+_TOKEN_QUERY = re.compile(r"(access_token(?:=|['\"]?: *['\"]))[^&\s'\"]+")
 # the console adapter says so when its UI closes; linli stops by itself then
 CONSOLE_CTRL_C = "Press Ctrl-C for Application exit"
 
@@ -58,6 +62,23 @@ def redact(line: str) -> str:
     if _QUOTED_TAIL.search(line):
         return _QUOTED_TAIL.sub(f"'{HIDDEN}'", line)
     return _COLON_TAIL.sub(rf"\g<1>{HIDDEN}", line)
+
+
+def hide_token(line: str) -> str:
+    return _TOKEN_QUERY.sub(r"\g<1>***", line)
+
+
+def scrub_token(record) -> None:  # type: ignore[no-untyped-def]
+    """Mask an access token in a URL the record's message or its exception
+    shows (aiohttp's handshake errors name the URL): the exception is then
+    shown as one masked line, without its traceback."""
+    if "access_token" in record["message"]:
+        record["message"] = hide_token(record["message"])
+    exc = record.get("exception")
+    if exc is not None and "access_token" in str(exc.value):
+        name = getattr(exc.type, "__name__", "error")
+        record["message"] += f" ({name}: {hide_token(str(exc.value))})"
+        record["exception"] = None
 
 
 def router_chatter(record) -> bool:  # type: ignore[no-untyped-def]
@@ -79,6 +100,7 @@ def configure_logging(hide_text: bool, level: int | str) -> None:
     def message_filter(record) -> bool:  # type: ignore[no-untyped-def]
         if router_chatter(record) or record["message"] == CONSOLE_CTRL_C:
             return False
+        scrub_token(record)
         if (
             hide_text
             and record["function"] == "handle_event"

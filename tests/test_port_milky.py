@@ -669,3 +669,32 @@ def test_a_milky_message_line_loses_its_text() -> None:
     assert (
         redact(friend) == f"Milky 10000 | [message:friend]: Message 7 from 42: {HIDDEN}"
     )
+
+
+def test_the_milky_access_token_stays_out_of_the_log() -> None:
+    """nonebot-adapter-milky sends the token in the event URL's query
+    (config.py ``ws_url``) and logs that URL (adapter.py ``ws_connect``, also
+    at ERROR on each failed connection); linli's log shows it masked."""
+    from bot import hide_token
+
+    line = (
+        "Milky | Error while setup websocket to "
+        "ws://127.0.0.1:3000/event?access_token=s3cr3t. Trying to reconnect..."
+    )
+    assert "s3cr3t" not in hide_token(line)
+    assert "access_token=***" in hide_token(line)
+    config = "Loaded Config: {'milky_clients': [{'port': 3000, 'access_token': 's3'}]}"
+    assert hide_token(config).endswith("'access_token': '***'}]}")
+    from types import SimpleNamespace
+
+    from bot import scrub_token
+
+    error = ValueError("401, url='ws://127.0.0.1:3000/event?access_token=s3cr3t'")
+    record = {
+        "message": "Milky | Error while setup websocket to ws://127.0.0.1:3000/"
+        "event?access_token=s3cr3t. Trying to reconnect...",
+        "exception": SimpleNamespace(type=ValueError, value=error, traceback=None),
+    }
+    scrub_token(record)
+    assert "s3cr3t" not in record["message"] and record["exception"] is None
+    assert "ValueError: 401" in record["message"]

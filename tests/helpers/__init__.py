@@ -40,8 +40,8 @@ Jobs (jobs.py)
 - app_scheduler_paused — *fixture*: the app's scheduler stopped for the test:
   ``@pytest.mark.usefixtures("app_scheduler_paused")``
 
-End to end (e2e.py, fake_telegram.py): the real ``bot.py`` process; such a test
-may live in tests/<plugin>/
+End to end (e2e.py, fake_telegram.py, fake_milky.py): the real ``bot.py``
+process; such a test may live in tests/<plugin>/
 - linli_process — *fixture*: a LinliProcess not started yet (E2E_CONFIG; set
   ``linli_process.config_text`` first to change it): ``await
   linli_process.start()``; ``.kill()`` then ``.start()`` is a restart
@@ -52,6 +52,10 @@ may live in tests/<plugin>/
   ``assert text_of(await onebot.expect_call("send_msg")) == "…"``
 - FakeTelegram — a fake Bot API server:
   ``linli_process.env = {"TELEGRAM_BOTS": telegram.bots_env()}``
+- FakeMilky — a fake Milky implementation (QQ: Lagrange V2 …; fake_milky.py):
+  ``linli_process.env = {"MILKY_CLIENTS": milky.clients_env()}``, then
+  ``await milky.group_message("/帮助")`` and ``await milky.expect(
+  "send_group_message")``; ``milky_text_of(call)`` is the text it sent
 
 Fakes (fakes.py)
 - FakeQueue — stands for core's send queue and records the posts:
@@ -92,6 +96,7 @@ from tests.helpers.events import (
     private_message,
     v12_group_message,
 )
+from tests.helpers.fake_milky import FakeMilky, milky_text_of
 from tests.helpers.fake_telegram import FakeTelegram
 from tests.helpers.fakes import (
     Capture,
@@ -119,6 +124,7 @@ __all__ = [
     "V12_SELF_ID",
     "ApiCall",
     "Capture",
+    "FakeMilky",
     "FakeQueue",
     "FakeTelegram",
     "Like",
@@ -135,6 +141,7 @@ __all__ = [
     "handled",
     "job_handler_of",
     "linli_config",
+    "milky_text_of",
     "new_group",
     "new_group_id",
     "override_config",
