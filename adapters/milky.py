@@ -39,6 +39,7 @@ from nonebot.adapters.milky.event import (
     GroupMemberIncreaseEvent,
     GroupMessageEvent,
     MessageEvent,
+    MessageRecallEvent,
 )
 from nonebot.adapters.milky.exception import (
     ActionFailed,
@@ -479,3 +480,36 @@ def join_request(bot: Bot, event: Event) -> JoinRequest | None:
         flag=flag,
         sub_type=kind,
     )
+
+
+def _conversation(event: Event) -> tuple[str, int] | None:
+    """Where nonebot-adapter-milky's Bot.send answers ``event`` (bot.py
+    ``send``: the friend for a private event, else the message's peer or the
+    notice's group_id)."""
+    if isinstance(event, MessageEvent | MessageRecallEvent):
+        if event.is_private:
+            return "friend", int(event.get_user_id())
+        return "group", int(event.data.peer_id)
+    if event.is_private:
+        return "friend", int(event.get_user_id())
+    group = getattr(event.data, "group_id", None)
+    return ("group", int(group)) if group else None
+
+
+_adapter_send = Bot.send
+
+
+async def _send(self: Bot, event: Event, message: Any, **kwargs: Any) -> Any:
+    """Bot.send, its MessageResponse (``message_seq``, ``time``) also given
+    linli's ``message_id`` of the sent message: what core's replies read
+    (adapters.base.message_id_of), e.g. for the FAQ's pointer to its answer."""
+    result = await _adapter_send(self, event, message, **kwargs)
+    where = _conversation(event)
+    seq = getattr(result, "message_seq", None)
+    if where is not None and seq is not None:
+        result.message_id = message_id(where[0], where[1], seq)
+    return result
+
+
+if getattr(Bot.send, "__name__", "") != _send.__name__:
+    Bot.send = _send  # type: ignore[method-assign]

@@ -323,6 +323,21 @@ async def test_the_quoted_message_from_the_segment_when_get_message_fails() -> N
     )
 
 
+async def test_a_reply_knows_the_id_of_what_it_sent() -> None:
+    """nonebot-adapter-milky's Bot.send answers a group message with
+    send_group_message to its peer and returns MessageResponse (message_seq,
+    time; model/api.py); linli's replies read a ``message_id`` from it
+    (adapters.base.message_id_of), which adapters.milky adds."""
+    from adapters.base import message_id_of
+
+    wire = Wire(send_group_message=_sent(7002), send_private_message=_sent(13))
+    bot = _bot(wire)
+    event = _event(_group_message([_text("物业电话是多少？")]))
+    assert message_id_of(await bot.send(event, "0571-1234567")) == "group:1000:7002"
+    assert wire.calls[0][0] == "send_group_message"
+    assert wire.calls[0][1]["group_id"] == 1000
+
+
 # ---- member changes and join requests --------------------------------------
 
 

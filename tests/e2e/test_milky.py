@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.helpers import FakeMilky, LinliProcess, milky_text_of
+from tests.shipped import section_text
 
 AD = "特价房源看这里 www.haohuo888.com"
 
@@ -156,6 +157,34 @@ async def test_without_reactions_the_list_is_reposted(
             "send_group_message", where=_to(1000, "1. 3-2-201"), after=before
         )
         assert not [c for c in milky.calls if c.action == "send_group_message_reaction"]
+    finally:
+        await linli_process.stop()
+        print(linli_process.log()[-3000:])
+
+
+async def test_the_faq_cooldown_pointer_replies_to_its_answer(
+    linli_process: LinliProcess, milky: FakeMilky
+) -> None:
+    """Asked again within the cooldown, the FAQ replies (a ``reply`` segment,
+    Milky common.ts OutgoingSegment: ``message_seq``) to its earlier answer,
+    whose number came back from send_group_message (message.ts:
+    ``message_seq``, ``time``)."""
+    linli_process.config_text = MILKY + "\n" + section_text("faq")
+    linli_process.env = {"MILKY_CLIENTS": milky.clients_env()}
+    await linli_process.start()
+    await milky.wait_connected()
+    try:
+        await milky.group_message("物业电话是多少？", group=1000, user=42)
+        answer = await milky.expect(
+            "send_group_message", where=_to(1000, "【物业电话】")
+        )
+        await milky.group_message("物业电话是多少", group=1000, user=43)
+        pointer = await milky.expect(
+            "send_group_message",
+            where=lambda c: any(s["type"] == "reply" for s in c.params["message"]),
+        )
+        (reply,) = [s for s in pointer.params["message"] if s["type"] == "reply"]
+        assert reply["data"] == {"message_seq": answer.result["message_seq"]}
     finally:
         await linli_process.stop()
         print(linli_process.log()[-3000:])
