@@ -47,6 +47,7 @@ _SUBCOMMANDS = {
     "历史": "history", "history": "history",
     "撤销": "undo", "undo": "undo",
     "未答": "unanswered", "unanswered": "unanswered",
+    "归入": "attach", "attach": "attach",
 }  # fmt: skip
 LIST_LIMIT = 20
 
@@ -76,6 +77,7 @@ async def _ask(ctx: Context) -> bool:
         user=ctx.user,
         group=ctx.group,
         tags=tuple(ctx.profile.tags),
+        name=ctx.info.display_name,
         group_name=ctx.profile.name or ctx.t("faq.this_group"),
         to_me=ctx.info.to_me,
         locale=ctx.locale,
@@ -155,6 +157,8 @@ async def _run(ctx: Context, section: FaqConfig, sub: str, rest: str) -> str:
         return await _listing(ctx, section, rest)
     if sub == "unanswered":
         return await _unanswered(ctx, section)
+    if sub == "attach":
+        return await _attach(ctx, section, actor, rest)
     key, _, value = (rest + " ").partition(" ")
     key, value = key.strip(), value.strip()
     if not key:
@@ -214,6 +218,8 @@ async def _history(ctx: Context, section: FaqConfig, key: str) -> str:
         detail = _preview(after.get("answer") or "", 30)
         if change.action == "delete":
             detail = ""
+        elif change.action in ("learn", "attach"):  # the question it gained
+            detail = _preview((after.get("questions") or [""])[-1], 30)
         lines.append(
             ctx.t(
                 "faq.history.item",
@@ -226,6 +232,21 @@ async def _history(ctx: Context, section: FaqConfig, key: str) -> str:
             + (ctx.t("faq.history.undone") if change.undone else "")
         )
     return "\n".join(lines)
+
+
+async def _attach(ctx: Context, section: FaqConfig, actor: Actor, rest: str) -> str:
+    """/问答 归入 <未答编号> <编号>: an unanswered question joins an entry."""
+    parts = rest.split()
+    if len(parts) != 2 or not parts[0].isdigit():
+        return ctx.t("faq.usage.attach")
+    key, question = await faq.attach(
+        section,
+        actor,
+        int(parts[0]),
+        parts[1],
+        group=None if _everywhere(ctx) else ctx.group,
+    )
+    return ctx.t("faq.attach.done", key=key, question=question)
 
 
 async def _unanswered(ctx: Context, section: FaqConfig) -> str:

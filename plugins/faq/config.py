@@ -196,6 +196,9 @@ class FaqConfig(Section):
     unknown_reply: bool = True
     record_unanswered: bool = True
     unanswered_days: int = Field(30, ge=1)
+    # a phrasing picked from the suggestions by this many different members
+    # becomes a question of the picked entry (0: never learn from picks)
+    learn_after_picks: int = Field(2, ge=0)
     taught_scope: Literal["all", "group"] = "all"
     refresh_seconds: float = Field(30, gt=0)
     entries: list[EntryConfig] = Field(default_factory=list)

@@ -195,6 +195,51 @@ async def change(
     return row
 
 
+async def add_question(
+    key: str,
+    question: str,
+    section: FaqConfig,
+    actor: Actor,
+    *,
+    action: str = "attach",
+) -> FaqEntry:
+    """One more question of entry ``key``, through ``change`` (history, undo).
+
+    ``action``: ``learn`` (from residents' picks) or ``attach`` (/问答 归入).
+    Refused when the entry is a regex one or a live entry already has the
+    question."""
+    question = " ".join(question.split())
+    if not compact(question):
+        raise FaqError("faq.usage.attach")
+    rows = await load_rows()
+    current = _live_entry(key, section, rows)
+    if current is None:
+        raise FaqError("faq.not_found", key=key)
+    if current.mode == "regex":
+        raise FaqError("faq.attach.regex", key=current.key)
+    duplicate = await duplicate_of([question], section)
+    if duplicate is not None:
+        raise FaqError("faq.attach.already", key=duplicate, question=question)
+    return await change(
+        current.key,
+        section,
+        actor,
+        action=action,
+        questions=[*current.questions, question],
+    )
+
+
+def _live_entry(key: str, section: FaqConfig, rows: list[FaqEntry]) -> Entry | None:
+    key = key.strip().lstrip("#")
+    wanted = str(int(key)) if key.isdigit() else yaml_key(key, section)
+    if wanted is None:
+        return None
+    for entry in effective_entries(section, rows):
+        if entry.key == wanted:
+            return entry
+    return None
+
+
 async def undo(key: str, section: FaqConfig, actor: Actor) -> FaqChange:
     """Undo the last change of ``key`` that is not undone yet (repeatable)."""
     async with in_transaction():

@@ -68,3 +68,27 @@ class FaqUnanswered(Model):
     class Meta:
         table = "faq_unanswered"
         unique_together = (("group", "key"),)
+
+
+class FaqPick(Model):
+    """A member picked an entry from a suggestion list after asking a phrasing.
+
+    One row per (phrasing, entry, member): a member picking twice counts once.
+    Once enough members picked it, the phrasing is learnt as a question of the
+    entry and every row of that pair is marked learnt (an undone learning is
+    not learnt again).
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    key = fields.CharField(max_length=191)  # the phrasing, normalised
+    sample = fields.CharField(max_length=255)  # the phrasing as asked
+    entry_key = fields.CharField(max_length=64)  # the entry's 编号
+    user = fields.CharField(max_length=128)
+    name = fields.CharField(max_length=255, default="")
+    group = fields.CharField(max_length=128, null=True)
+    learnt = fields.BooleanField(default=False)
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "faq_pick"
+        unique_together = (("key", "entry_key", "user"),)

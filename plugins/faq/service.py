@@ -23,13 +23,14 @@ from nonebot import logger
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
-from plugins.core import audit, compact
+from plugins.core import audit, compact, t
 
 from . import entries
 from .config import FaqConfig
 from .entries import Actor, FaqError
 from .matcher import Entry, Index, Match, Stripper, looks_like_question
-from .models import FaqChange, FaqUnanswered
+from .models import FaqChange, FaqPick, FaqUnanswered
+from .words import conflict, named
 
 ReplyKind = Literal["answer", "pointer", "suggest", "fault", "unknown"]
 _PHONE = re.compile(r"\d{7,}")
@@ -48,6 +49,7 @@ class Asked:
     user: str
     group: str | None
     tags: tuple[str, ...] = ()
+    name: str = ""  # the member's display name (the history of a learnt question)
     group_name: str = ""
     to_me: bool = False
     locale: str = "zh-CN"
@@ -77,6 +79,12 @@ def _stripper(words: tuple[str, ...]) -> Stripper:
 def strip_fillers(whole: str, words: Sequence[str]) -> str:
     """``whole`` (compact) without filler words such as 请问 你好 谢谢."""
     return _stripper(tuple(words))(whole)
+
+
+def phrasing_key(text: str, section: FaqConfig) -> str:
+    """A phrasing as faq compares questions: compact, fillers dropped."""
+    whole = compact(text)
+    return strip_fillers(whole, section.ignore_words) or whole
 
 
 def parse_choice(whole: str) -> int | None:
@@ -114,7 +122,8 @@ class Memory:
     )
     pointed: dict[tuple[str | None, str], float] = field(default_factory=dict)
     replies: dict[str, deque[float]] = field(default_factory=dict)
-    pending: dict[tuple[str | None, str], tuple[float, tuple[Entry, ...]]] = field(
+    # (group, member) -> (expires, the choices offered, the question asked)
+    pending: dict[tuple[str | None, str], tuple[float, tuple[Entry, ...], str]] = field(
         default_factory=dict
     )
     hinted: dict[tuple[str | None, str], float] = field(default_factory=dict)
@@ -221,9 +230,11 @@ class Faq:
 
         chosen = self._chosen(asked, whole)
         if chosen is not None:
+            entry, phrasing = chosen
+            await self.learn_from_pick(section, asked, phrasing, entry)
             if not self._allow(section, asked):
                 return None
-            return self._answer(chosen, asked, now, 1.0)
+            return self._answer(entry, asked, now, 1.0)
 
         meaningful = bool(strip_fillers(whole, section.ignore_words))
         question_like = meaningful and (
@@ -239,8 +250,11 @@ class Faq:
             limit=section.suggest_count,
         )
         best = matches[0] if matches else None
-        if best is not None and best.score >= section.answer_threshold:
-            return self._answer_or_cooldown(section, best, asked, now)
+        # never answered directly with an entry about another building, unit,
+        # room or place (5栋 asked, the 3栋 entry found): suggested at most
+        direct = next((m for m in matches if not m.conflict), None)
+        if direct is not None and direct.score >= section.answer_threshold:
+            return self._answer_or_cooldown(section, direct, asked, now)
         if (
             question_like
             and best is not None
@@ -280,12 +294,13 @@ class Faq:
             asked.user, section.user_limit, section.user_window_seconds
         )
 
-    def _chosen(self, asked: Asked, whole: str) -> Entry | None:
+    def _chosen(self, asked: Asked, whole: str) -> tuple[Entry, str] | None:
+        """The entry a number reply picks, and the question it was offered for."""
         key = (asked.group, asked.user)
         pending = self.memory.pending.get(key)
         if pending is None:
             return None
-        expires, choices = pending
+        expires, choices, phrasing = pending
         if self.memory.clock() > expires:
             del self.memory.pending[key]
             return None
@@ -293,7 +308,7 @@ class Faq:
         if number is None or not 1 <= number <= len(choices):
             return None
         del self.memory.pending[key]
-        return choices[number - 1]
+        return choices[number - 1], phrasing
 
     def _answer(self, entry: Entry, asked: Asked, now: datetime, score: float) -> Reply:
         self.memory.answered[(asked.group, entry.key)] = (self.memory.clock(), None)
@@ -338,8 +353,125 @@ class Faq:
         if not self._allow(section, asked):
             return None
         expires = self.memory.clock() + section.suggest_expire_seconds
-        self.memory.pending[(asked.group, asked.user)] = (expires, choices)
+        self.memory.pending[(asked.group, asked.user)] = (expires, choices, asked.text)
         return Reply("suggest", choices=choices, score=matches[0].score)
+
+    # -- learning from residents' picks -----------------------------------------
+
+    async def learn_from_pick(
+        self, section: FaqConfig, asked: Asked, phrasing: str, entry: Entry
+    ) -> bool:
+        """Note that ``asked.user`` picked ``entry`` for ``phrasing``; once
+        ``learn_after_picks`` different members did, the phrasing becomes a
+        question of the entry. True when it was learnt now. A failure is
+        logged, never in the way of the answer."""
+        try:
+            return await self._learn_from_pick(section, asked, phrasing, entry)
+        except Exception:
+            logger.exception("faq: could not learn from a pick")
+            return False
+
+    async def _learn_from_pick(
+        self, section: FaqConfig, asked: Asked, phrasing: str, entry: Entry
+    ) -> bool:
+        needed = section.learn_after_picks
+        if not needed or entry.mode == "regex":  # regex questions are patterns
+            return False
+        key = phrasing_key(phrasing, section)
+        sample = " ".join(phrasing.split())
+        if not key or len(key) > 191 or len(sample) > 255 or _PHONE.search(key):
+            return False  # phone numbers are not kept
+        if not await self._may_learn(section, phrasing, entry):
+            return False
+        try:
+            await FaqPick.create(
+                key=key,
+                sample=sample,
+                entry_key=entry.key,
+                user=asked.user,
+                name=asked.name[:255],
+                group=asked.group,
+            )
+        except IntegrityError:
+            return False  # this member picked it before: counted once
+        picks = FaqPick.filter(key=key, entry_key=entry.key)
+        if await picks.filter(learnt=True).exists():
+            return False  # learnt before (and undone by an admin: not again)
+        if await picks.count() < needed:
+            return False
+        rows = await picks.order_by("id")
+        if not await picks.filter(learnt=False).update(learnt=True):
+            return False  # another process learnt it at the same moment
+        # the shortest way it was asked: the fewest fillers
+        question = min((r.sample for r in rows), key=lambda s: (len(s), s))
+        names = [r.name or r.user for r in rows][:5]
+        actor = Actor(
+            user=asked.user,
+            name=t(asked.locale, "faq.separator").join(names),
+            group=asked.group,
+        )
+        try:
+            await self.add_question(section, actor, entry.key, question, "learn")
+        except FaqError as exc:  # the entry was deleted, or has it already
+            logger.info(f"faq: {question!r} not learnt for {entry.key}: {exc.key}")
+            return False
+        logger.info(f"faq: learnt {question!r} for {entry.key} from {len(rows)} picks")
+        return True
+
+    async def _may_learn(self, section: FaqConfig, phrasing: str, entry: Entry) -> bool:
+        """Not when the phrasing names a building, unit, room, number or place
+        that the entry does not (5栋 against a 3栋 entry; a 5栋 phrasing would
+        also make a general entry a 5栋 one), nor when it is already a question."""
+        index = await self.index_for(section)
+        terms = index.analyzer.terms
+        mine = named(terms(phrasing))
+        theirs = named(w for q in entry.questions for w in terms(q))
+        if conflict(mine, theirs):
+            return False
+        if any(not w <= theirs.get(kind, frozenset()) for kind, w in mine.items()):
+            return False
+        key = phrasing_key(phrasing, section)
+        return all(phrasing_key(q, section) != key for q in entry.questions)
+
+    async def add_question(
+        self,
+        section: FaqConfig,
+        actor: Actor,
+        key: str,
+        question: str,
+        action: str = "attach",
+    ) -> str:
+        """Another question of entry ``key`` (its history, undoable); returns
+        the 编号 as shown."""
+        row = await entries.add_question(key, question, section, actor, action=action)
+        self.invalidate()
+        shown = entries.display_key(row)
+        await audit(
+            actor.user,
+            f"faq.{action}",
+            group=actor.group,
+            target=shown,
+            question=question,
+        )
+        return shown
+
+    async def attach(
+        self,
+        section: FaqConfig,
+        actor: Actor,
+        number: int,
+        key: str,
+        *,
+        group: str | None,
+    ) -> tuple[str, str]:
+        """/问答 归入: unanswered question ``number`` (as ``/问答 未答`` lists
+        them for ``group``) becomes a question of entry ``key``. Returns (the
+        编号, the question)."""
+        found = await self.unanswered(section, group=group)
+        if not 1 <= number <= len(found):
+            raise FaqError("faq.attach.missing", n=number)
+        question = found[number - 1][0]
+        return await self.add_question(section, actor, key, question), question
 
     # -- questions nobody answered --------------------------------------------
 
@@ -347,8 +479,7 @@ class Faq:
         self, group: str | None, text: str, section: FaqConfig
     ) -> None:
         """Count a question nobody answered (written within a few seconds)."""
-        whole = compact(text)
-        key = mask(strip_fillers(whole, section.ignore_words) or whole)[:191]
+        key = mask(phrasing_key(text, section))[:191]
         sample = mask(" ".join(text.split()))[:255]
         where = (group or "", key)
         count = self._unanswered.get(where, (0, "", None))[0]
@@ -418,9 +549,11 @@ class Faq:
         index = await self.index_for(section)
         out = []
         for sample, count, groups, _ in sorted(merged.values(), key=lambda v: -v[1]):
-            best = index.match(sample, question_like=True, group=group, limit=1)
-            if best and best[0].score >= section.answer_threshold:
-                continue
+            found = index.match(sample, question_like=True, group=group, limit=3)
+            if any(
+                m.score >= section.answer_threshold and not m.conflict for m in found
+            ):
+                continue  # answered now
             out.append((sample, count, groups))
             if len(out) >= limit:
                 break
