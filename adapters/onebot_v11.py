@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 from weakref import WeakKeyDictionary
 
+from nonebot import logger
 from nonebot.adapters.onebot.v11 import (
     ActionFailed,
+    ApiNotAvailable,
     Bot,
     Event,
     GroupDecreaseNoticeEvent,
@@ -15,6 +23,7 @@ from nonebot.adapters.onebot.v11 import (
     Message,
     MessageEvent,
     MessageSegment,
+    NetworkError,
 )
 
 from .base import BasePort, message_id_of, number_or_text
@@ -48,6 +57,30 @@ _REACTIONS = ("set_msg_emoji_like", "set_group_reaction")
 _reaction_action: WeakKeyDictionary[Bot, str] = WeakKeyDictionary()
 # "no such action": 1404 in OneBot v11 and NapCat, 404 in Lagrange.OneBot
 _UNKNOWN_ACTION = {404, 1404}
+# Kicks and mutes are checked after the call: NapCat's set_group_kick ignores
+# what kickMember answered (packages/napcat-onebot/action/group/SetGroupKick.ts)
+# and Lagrange.OneBot's set_group_kick / set_group_ban discard the bool of
+# KickGroupMember / MuteGroupMember and answer ok
+# (Lagrange.OneBot/Core/Operation/Group/SetGroupKickOperation.cs,
+# SetGroupBanOperation.cs), with or without admin rights. The check is
+# get_group_member_info with no_cache: NapCat then asks QQ afresh
+# (getGroupMemberEx forced, packages/napcat-onebot/action/group/
+# GetGroupMemberInfo.ts) and answers an error for someone not in the group, as
+# Lagrange does (retcode -1, GetGroupMemberInfoOperation.cs). A few attempts a
+# short while apart, for QQ's side to catch up.
+VERIFY_ATTEMPTS = 3
+VERIFY_DELAY = 1.0  # seconds between attempts
+# Uploads send the file's content (base64://…), so the QQ program may run on
+# another machine: NapCat's upload_group_file / upload_private_file resolve
+# ``file`` with uriToLocalFile, which takes base64:// (packages/napcat-common/
+# src/file.ts). Lagrange.OneBot opens ``file`` as a local path (new
+# FileEntity(path), Lagrange.OneBot/Core/Operation/File/
+# UploadGroupFileOperation.cs), as go-cqhttp does (PathExists, else
+# FILE_NOT_FOUND): when base64 is refused the path is sent instead, and that
+# connection gets paths from then on. Larger files always go as a path.
+UPLOAD_BASE64_LIMIT = 16 * 1024 * 1024  # bytes, before encoding
+# bot → "base64" or "path", what its uploads took
+_upload_mode: WeakKeyDictionary[Bot, str] = WeakKeyDictionary()
 _ROLES: dict[str, PlatformRole] = {
     "owner": "owner",
     "admin": "admin",
@@ -97,10 +130,23 @@ class OneBotV11Port(BasePort):
         await self._call("delete_msg", lambda: self.bot.delete_msg(message_id=mid))
 
     async def mute(self, group: str, user: str, seconds: int) -> None:
+        """set_group_ban, then the member's shut_up_timestamp must be in the
+        future (0 or past for an unmute, ``seconds`` 0); PlatformError when it
+        is not. An implementation whose member info has no shut_up_timestamp
+        (Lagrange.OneBot's OneBotGroupMember) is taken at its word."""
         g, u = number_or_text(self._raw(group)), number_or_text(self._raw(user))
         await self._call(
             "set_group_ban",
             lambda: self.bot.set_group_ban(group_id=g, user_id=u, duration=seconds),
+        )
+        await self._verify(
+            "set_group_ban",
+            g,
+            u,
+            lambda info: _muted(info, seconds),
+            "answered ok, but the member is still muted"
+            if seconds == 0
+            else "answered ok, but the member is not muted",
         )
 
     async def unmute(self, group: str, user: str) -> None:
@@ -114,6 +160,43 @@ class OneBotV11Port(BasePort):
                 group_id=g, user_id=u, reject_add_request=block
             ),
         )
+        await self._verify(
+            "set_group_kick",
+            g,
+            u,
+            lambda info: info is None or str(info.get("user_id", u)) != str(u),
+            "answered ok, but the member is still in the group",
+        )
+
+    async def _verify(
+        self,
+        action: str,
+        g: Any,
+        u: Any,
+        happened: Callable[[dict[str, Any] | None], bool | None],
+        reason: str,
+    ) -> None:
+        """Whether ``action`` took effect, from the member's info now (None:
+        not in the group). ``happened`` answers True, False, or None when the
+        info cannot tell. Not taking effect is a refusal: PlatformError, as
+        when the platform says no. When the check itself cannot be made
+        (network), the action's ok stands."""
+        for attempt in range(VERIFY_ATTEMPTS):
+            if attempt:
+                await asyncio.sleep(VERIFY_DELAY)
+            try:
+                info = await self.bot.get_group_member_info(
+                    group_id=g, user_id=u, no_cache=True
+                )
+            except ActionFailed:
+                info = None  # "群(…)成员…不存在" (NapCat), "failed" (Lagrange)
+            except (NetworkError, ApiNotAvailable) as exc:
+                logger.warning(f"{action} of {u} in {g} not verified: {exc}")
+                return
+            verdict = happened(info if isinstance(info, dict) and info else None)
+            if verdict is None or verdict:
+                return
+        raise PlatformError(action, reason)
 
     async def member(self, group: str, user: str) -> MemberInfo:
         g, u = number_or_text(self._raw(group)), number_or_text(self._raw(user))
@@ -190,21 +273,71 @@ class OneBotV11Port(BasePort):
     async def upload_file(
         self, path: str, name: str, *, group: str | None = None, user: str | None = None
     ) -> None:
-        """Put a file into a group's files, or send it to a user (NapCat, go-cqhttp)."""
+        """Put a file into a group's files, or send it to a user: its content
+        as ``base64://…`` (up to UPLOAD_BASE64_LIMIT), else, or where base64
+        was refused (Lagrange.OneBot, go-cqhttp), ``path`` on the QQ program's
+        disk."""
         if group is not None:
-            g = number_or_text(self._raw(group))
-            await self._call(
-                "upload_group_file",
-                lambda: self.bot.upload_group_file(group_id=g, file=path, name=name),
-            )
+            action = "upload_group_file"
+            target = {"group_id": number_or_text(self._raw(group))}
         elif user is not None:
-            u = number_or_text(self._raw(user))
-            await self._call(
-                "upload_private_file",
-                lambda: self.bot.upload_private_file(user_id=u, file=path, name=name),
-            )
+            action = "upload_private_file"
+            target = {"user_id": number_or_text(self._raw(user))}
         else:
             raise ValueError("upload_file needs a group or a user")
+
+        async def upload(file: str) -> None:
+            params = {**target, "file": file, "name": name}
+            await self._call(action, lambda: self.bot.call_api(action, **params))
+
+        mode = _upload_mode.get(self.bot)
+        content = None
+        if mode != "path":
+            content = await asyncio.to_thread(_base64_of, path, UPLOAD_BASE64_LIMIT)
+            if content is None:
+                logger.warning(f"{path}: too big or unreadable, sent as a path")
+        if content is None:
+            await upload(path)
+            return
+        try:
+            await upload(content)
+        except PlatformError as exc:
+            if mode == "base64" or exc.retryable:
+                raise
+            logger.info(f"{action} refused base64 ({exc.reason}): trying the path")
+            try:
+                await upload(path)
+            except PlatformError:
+                raise exc from None  # refused either way: the first reason
+            _upload_mode[self.bot] = "path"
+            return
+        _upload_mode[self.bot] = "base64"
+
+
+def _base64_of(path: str, limit: int) -> str | None:
+    """``base64://`` and the file's content; None when it is over ``limit`` or
+    linli cannot read it (the path may still mean something to the QQ program)."""
+    file = Path(path)
+    try:
+        if file.stat().st_size > limit:
+            return None
+        content = file.read_bytes()
+    except OSError:
+        return None
+    return "base64://" + base64.b64encode(content).decode("ascii")
+
+
+def _muted(info: dict[str, Any] | None, seconds: int) -> bool | None:
+    """Whether the member info shows the mute (``seconds`` > 0) or its lifting;
+    None when it cannot tell (not in the group, no shut_up_timestamp)."""
+    if info is None:
+        return None
+    try:
+        until = int(info["shut_up_timestamp"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    now = time.time()
+    return until > now if seconds > 0 else until <= now
 
 
 def _unknown_action(exc: BaseException | None) -> bool:

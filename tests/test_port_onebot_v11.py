@@ -6,6 +6,8 @@ and how the port maps results and failures back to linli's terms.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from nonebot.adapters.onebot.v11 import (
     ActionFailed,
@@ -92,7 +94,56 @@ async def test_recall_sends_int_message_id(app: App) -> None:
 # ---- moderation ----------------------------------------------------------
 
 
-async def test_mute(app: App) -> None:
+# NapCat's member info (OB11Construct.groupMember, packages/napcat-onebot/
+# helper/data.ts): shut_up_timestamp is the member's shutUpTime, the unix time
+# the mute ends (0: not muted).
+def _napcat_member(user_id: int, shut_up_timestamp: int = 0) -> dict:
+    return {
+        "group_id": 1000, "user_id": user_id, "nickname": "路人甲", "card": "",
+        "sex": "unknown", "age": 0, "area": "", "level": "1", "qq_level": 0,
+        "join_time": 1700000000, "last_sent_time": 1700000500,
+        "title_expire_time": 0, "unfriendly": False, "card_changeable": True,
+        "is_robot": False, "shut_up_timestamp": shut_up_timestamp,
+        "role": "member", "title": "",
+    }  # fmt: skip
+
+
+# NapCat over WebSocket turns what _handle throws into status failed, retcode
+# 1200, the error as message and wording (OneBotAction.websocketHandle,
+# packages/napcat-onebot/action/OneBotAction.ts); GetGroupMemberInfo.ts throws
+# "群(…)成员…不存在" for someone not in the group.
+def _napcat_no_member(user_id: int) -> ActionFailed:
+    text = f"群(1000)成员{user_id}不存在"
+    return ActionFailed(
+        status="failed", retcode=1200, data=None, message=text, wording=text,
+        echo="1", stream="normal-action",
+    )  # fmt: skip
+
+
+# Lagrange.OneBot's get_group_member_info for someone not in the group:
+# OneBotResult(null, -1, "failed") (Lagrange.OneBot/Core/Operation/Info/
+# GetGroupMemberInfoOperation.cs)
+LAGRANGE_NO_MEMBER = ActionFailed(status="failed", retcode=-1, data=None, echo="1")
+
+
+def _member_info(ctx, user_id: int, **answer) -> None:
+    ctx.should_call_api(
+        "get_group_member_info",
+        {"group_id": 1000, "user_id": user_id, "no_cache": True},
+        **answer,
+    )
+
+
+@pytest.fixture
+def no_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    import adapters.onebot_v11 as v11
+
+    monkeypatch.setattr(v11, "VERIFY_DELAY", 0)
+
+
+async def test_mute_is_verified_by_shut_up_timestamp(app: App) -> None:
+    """NapCat's set_group_ban answers null data (SetGroupBan.ts); the port then
+    reads get_group_member_info (no_cache) and finds the mute's end ahead."""
     async with app.test_api() as ctx:
         port = _port(_bot(ctx))
         ctx.should_call_api(
@@ -100,7 +151,44 @@ async def test_mute(app: App) -> None:
             {"group_id": 1000, "user_id": 42, "duration": 600},
             result=None,
         )
+        until = int(time.time()) + 600
+        _member_info(ctx, 42, result=_napcat_member(42, until))
         await port.mute("qq:1000", "qq:42", 600)
+
+
+async def test_mute_that_did_not_happen_is_a_refusal(app: App, no_wait) -> None:
+    """Ok without effect (no admin rights): shut_up_timestamp stays 0 after
+    the bounded retries; the port raises PlatformError as for a refusal."""
+    from adapters import PlatformError
+
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "set_group_ban",
+            {"group_id": 1000, "user_id": 42, "duration": 600},
+            result=None,
+        )
+        for _ in range(3):
+            _member_info(ctx, 42, result=_napcat_member(42, 0))
+        with pytest.raises(PlatformError) as err:
+            await port.mute("qq:1000", "qq:42", 600)
+    assert err.value.action == "set_group_ban"
+    assert err.value.reason == "answered ok, but the member is not muted"
+    assert not err.value.retryable
+
+
+async def test_mute_seen_on_the_second_look(app: App, no_wait) -> None:
+    """NapCat's member cache may lag a moment: a second look finds the mute."""
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "set_group_ban",
+            {"group_id": 1000, "user_id": 42, "duration": 60},
+            result=None,
+        )
+        _member_info(ctx, 42, result=_napcat_member(42, 0))
+        _member_info(ctx, 42, result=_napcat_member(42, int(time.time()) + 60))
+        await port.mute("qq:1000", "qq:42", 60)
 
 
 async def test_unmute_is_ban_of_zero_seconds(app: App) -> None:
@@ -111,11 +199,55 @@ async def test_unmute_is_ban_of_zero_seconds(app: App) -> None:
             {"group_id": 1000, "user_id": 42, "duration": 0},
             result=None,
         )
+        _member_info(ctx, 42, result=_napcat_member(42, 0))
         await port.unmute("qq:1000", "qq:42")
 
 
+async def test_unmute_that_did_not_happen_is_a_refusal(app: App, no_wait) -> None:
+    from adapters import PlatformError
+
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "set_group_ban",
+            {"group_id": 1000, "user_id": 42, "duration": 0},
+            result=None,
+        )
+        until = int(time.time()) + 3600
+        for _ in range(3):
+            _member_info(ctx, 42, result=_napcat_member(42, until))
+        with pytest.raises(PlatformError) as err:
+            await port.unmute("qq:1000", "qq:42")
+    assert err.value.reason == "answered ok, but the member is still muted"
+
+
+async def test_lagrange_mute_is_taken_at_its_word(app: App) -> None:
+    """Lagrange.OneBot's member info has no shut_up_timestamp
+    (Lagrange.OneBot/Core/Entity/OneBotGroupMember.cs): nothing to check
+    against, so one look and the ok stands."""
+    lagrange_member = {
+        "group_id": 1000, "user_id": 42, "nickname": "路人甲", "card": "",
+        "sex": "", "age": 0, "area": "", "join_time": 1700000000,
+        "last_sent_time": 1700000500, "level": "1", "role": "member",
+        "unfriendly": False, "title": "", "title_expire_time": 0,
+        "card_changeable": False,
+    }  # fmt: skip
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "set_group_ban",
+            {"group_id": 1000, "user_id": 42, "duration": 600},
+            result=None,
+        )
+        _member_info(ctx, 42, result=lagrange_member)
+        await port.mute("qq:1000", "qq:42", 600)
+
+
 @pytest.mark.parametrize("block", [False, True])
-async def test_kick(app: App, block: bool) -> None:
+async def test_kick_is_verified_by_the_member_being_gone(app: App, block) -> None:
+    """NapCat's set_group_kick answers null whatever kickMember did
+    (SetGroupKick.ts); the member info then answers NapCat's error for someone
+    not in the group: the kick happened."""
     async with app.test_api() as ctx:
         port = _port(_bot(ctx))
         ctx.should_call_api(
@@ -123,7 +255,236 @@ async def test_kick(app: App, block: bool) -> None:
             {"group_id": 1000, "user_id": 42, "reject_add_request": block},
             result=None,
         )
+        _member_info(ctx, 42, exception=_napcat_no_member(42))
         await port.kick("qq:1000", "qq:42", block=block)
+
+
+async def test_lagrange_kick_is_verified_too(app: App) -> None:
+    """Lagrange.OneBot answers ok to set_group_kick and drops KickGroupMember's
+    bool (SetGroupKickOperation.cs); its member info fails with -1 when the
+    member is gone."""
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "set_group_kick",
+            {"group_id": 1000, "user_id": 42, "reject_add_request": False},
+            result=None,
+        )
+        _member_info(ctx, 42, exception=LAGRANGE_NO_MEMBER)
+        await port.kick("qq:1000", "qq:42")
+
+
+async def test_kick_that_did_not_happen_is_a_refusal(app: App, no_wait) -> None:
+    """Without admin rights the member is still there on every look (three,
+    a short while apart): PlatformError, not retryable, as for a refusal."""
+    from adapters import PlatformError
+
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "set_group_kick",
+            {"group_id": 1000, "user_id": 42, "reject_add_request": False},
+            result=None,
+        )
+        for _ in range(3):
+            _member_info(ctx, 42, result=_napcat_member(42))
+        with pytest.raises(PlatformError) as err:
+            await port.kick("qq:1000", "qq:42")
+    assert err.value.action == "set_group_kick"
+    assert err.value.reason == "answered ok, but the member is still in the group"
+    assert not err.value.retryable
+
+
+async def test_kick_seen_after_the_cache_caught_up(app: App, no_wait) -> None:
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "set_group_kick",
+            {"group_id": 1000, "user_id": 42, "reject_add_request": False},
+            result=None,
+        )
+        _member_info(ctx, 42, result=_napcat_member(42))
+        _member_info(ctx, 42, exception=_napcat_no_member(42))
+        await port.kick("qq:1000", "qq:42")
+
+
+async def test_kick_unverifiable_over_the_network_keeps_the_ok(app: App) -> None:
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "set_group_kick",
+            {"group_id": 1000, "user_id": 42, "reject_add_request": False},
+            result=None,
+        )
+        _member_info(ctx, 42, exception=NetworkError("timeout"))
+        await port.kick("qq:1000", "qq:42")
+
+
+async def test_kick_refused_outright_is_not_verified(app: App) -> None:
+    """A refusal (NapCat retcode 1200 with the kernel's errMsg) raises at once,
+    with no member-info call after it."""
+    from adapters import PlatformError
+
+    refusal = ActionFailed(
+        status="failed", retcode=1200, data=None, message="ERR_NOT_GROUP_ADMIN",
+        wording="ERR_NOT_GROUP_ADMIN", echo="1",
+    )  # fmt: skip
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "set_group_kick",
+            {"group_id": 1000, "user_id": 42, "reject_add_request": False},
+            exception=refusal,
+        )
+        with pytest.raises(PlatformError):
+            await port.kick("qq:1000", "qq:42")
+
+
+# ---- uploads -------------------------------------------------------------
+
+
+@pytest.fixture
+def export(tmp_path):
+    path = tmp_path / "signup-1.csv"
+    path.write_bytes("姓名,房号\n张三,3-2-201\n".encode())
+    return path
+
+
+def _b64(path) -> str:
+    import base64
+
+    return "base64://" + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+async def test_upload_group_file_sends_the_content_as_base64(app: App, export) -> None:
+    """NapCat resolves upload_group_file's ``file`` with uriToLocalFile, which
+    decodes base64:// (packages/napcat-common/src/file.ts; action/go-cqhttp/
+    UploadGroupFile.ts): the QQ program need not share linli's disk."""
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "upload_group_file",
+            {"group_id": 1000, "file": _b64(export), "name": "接龙.csv"},
+            result={"file_id": "/abc"},
+        )
+        await port.upload_file(str(export), "接龙.csv", group="qq:1000")
+
+
+async def test_upload_private_file_sends_the_content_as_base64(
+    app: App, export
+) -> None:
+    """NapCat's upload_private_file goes through uriToLocalFile too
+    (action/go-cqhttp/UploadPrivateFile.ts); base64 once taken, it stays."""
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "upload_private_file",
+            {"user_id": 42, "file": _b64(export), "name": "接龙.csv"},
+            result={"file_id": "/abc"},
+        )
+        ctx.should_call_api(
+            "upload_private_file",
+            {"user_id": 42, "file": _b64(export), "name": "接龙.csv"},
+            result={"file_id": "/abd"},
+        )
+        await port.upload_file(str(export), "接龙.csv", user="qq:42")
+        await port.upload_file(str(export), "接龙.csv", user="qq:42")
+
+
+async def test_lagrange_refusing_base64_gets_the_path_from_then_on(
+    app: App, export
+) -> None:
+    """Lagrange.OneBot opens ``file`` as a path (new FileEntity(path),
+    Lagrange.OneBot/Core/Operation/File/UploadGroupFileOperation.cs); the
+    FileStream's exception becomes OneBotResult(null, 200, "failed")
+    (Core/Operation/OperationService.cs). The path is sent instead, and for
+    that connection's later uploads straight away."""
+    failed = ActionFailed(status="failed", retcode=200, data=None, echo="1")
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "upload_group_file",
+            {"group_id": 1000, "file": _b64(export), "name": "接龙.csv"},
+            exception=failed,
+        )
+        ctx.should_call_api(
+            "upload_group_file",
+            {"group_id": 1000, "file": str(export), "name": "接龙.csv"},
+            result=None,
+        )
+        ctx.should_call_api(
+            "upload_private_file",
+            {"user_id": 42, "file": str(export), "name": "接龙.csv"},
+            result=None,
+        )
+        await port.upload_file(str(export), "接龙.csv", group="qq:1000")
+        await port.upload_file(str(export), "接龙.csv", user="qq:42")
+
+
+async def test_upload_refused_either_way_raises_the_first_reason(
+    app: App, export
+) -> None:
+    """NapCat on another machine refusing for its own reason: the path cannot
+    work there either ("识别URL失败", file.ts); the base64 refusal is raised."""
+    from adapters import PlatformError
+
+    no_space = ActionFailed(
+        status="failed", retcode=1200, data=None, message="空间不足",
+        wording="空间不足", echo="1",
+    )  # fmt: skip
+    no_uri = ActionFailed(
+        status="failed", retcode=1200, data=None, message="识别URL失败",
+        wording="识别URL失败", echo="2",
+    )  # fmt: skip
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "upload_group_file",
+            {"group_id": 1000, "file": _b64(export), "name": "a.csv"},
+            exception=no_space,
+        )
+        ctx.should_call_api(
+            "upload_group_file",
+            {"group_id": 1000, "file": str(export), "name": "a.csv"},
+            exception=no_uri,
+        )
+        with pytest.raises(PlatformError) as err:
+            await port.upload_file(str(export), "a.csv", group="qq:1000")
+    assert "空间不足" in err.value.reason
+
+
+async def test_upload_over_the_base64_limit_sends_the_path(
+    app: App, export, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import adapters.onebot_v11 as v11
+
+    monkeypatch.setattr(v11, "UPLOAD_BASE64_LIMIT", 8)
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "upload_group_file",
+            {"group_id": 1000, "file": str(export), "name": "a.csv"},
+            result=None,
+        )
+        await port.upload_file(str(export), "a.csv", group="qq:1000")
+
+
+async def test_upload_rate_limited_is_not_retried_as_a_path(app: App, export) -> None:
+    from adapters import PlatformError
+
+    tired = ActionFailed(
+        status="failed", retcode=1200, data=None, message="操作过于频繁"
+    )
+    async with app.test_api() as ctx:
+        port = _port(_bot(ctx))
+        ctx.should_call_api(
+            "upload_group_file",
+            {"group_id": 1000, "file": _b64(export), "name": "a.csv"},
+            exception=tired,
+        )
+        with pytest.raises(PlatformError) as err:
+            await port.upload_file(str(export), "a.csv", group="qq:1000")
+    assert err.value.retryable
 
 
 # ---- member info ---------------------------------------------------------

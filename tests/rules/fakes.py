@@ -78,3 +78,41 @@ class RecordingOutbox:
 
     def to(self, target: str) -> list[str]:
         return [text for _, where, text, _ in self.sent if where == target]
+
+
+def looked_up(
+    ctx: Any, user: int, *, group: int = 1000, gone: bool = False, muted_for=None
+) -> None:
+    """The member-info look the OneBot v11 port takes after a kick or a mute
+    (get_group_member_info, no_cache), answered as NapCat does: its error for
+    someone not in the group (``gone``), else the member with
+    shut_up_timestamp ``muted_for`` seconds ahead (0: not muted).
+    NapCat: packages/napcat-onebot/action/group/GetGroupMemberInfo.ts,
+    helper/data.ts (OB11Construct.groupMember), action/OneBotAction.ts."""
+    import time
+
+    from nonebot.adapters.onebot.v11 import ActionFailed
+
+    params = {"group_id": group, "user_id": user, "no_cache": True}
+    if gone:
+        text = f"群({group})成员{user}不存在"
+        failed = ActionFailed(
+            status="failed", retcode=1200, data=None, message=text, wording=text
+        )
+        ctx.should_call_api("get_group_member_info", params, exception=failed)
+        return
+    until = int(time.time()) + muted_for if muted_for else 0
+    ctx.should_call_api(
+        "get_group_member_info", params, result=napcat_member(group, user, until)
+    )
+
+
+def napcat_member(group: int, user: int, shut_up_timestamp: int = 0) -> dict:
+    return {
+        "group_id": group, "user_id": user, "nickname": "路人甲", "card": "",
+        "sex": "unknown", "age": 0, "area": "", "level": "1", "qq_level": 0,
+        "join_time": 1700000000, "last_sent_time": 1700000500,
+        "title_expire_time": 0, "unfriendly": False, "card_changeable": True,
+        "is_robot": False, "shut_up_timestamp": shut_up_timestamp,
+        "role": "member", "title": "",
+    }  # fmt: skip

@@ -11,6 +11,7 @@ from tests.helpers import (
     router,
     v11_bot,
 )
+from tests.rules.fakes import looked_up
 
 
 async def _next_case_id() -> int:
@@ -68,6 +69,7 @@ async def test_mute_unmute_and_kick(app: App, outbox) -> None:
         ctx.should_call_api(
             "set_group_ban", {"group_id": 1000, "user_id": 4302, "duration": 7200}
         )
+        looked_up(ctx, 4302, muted_for=7200)
         text = t("zh-CN", "rules.cmd.muted", name="4302", duration="2小时", case=case)
         ctx.should_call_send(event, text, result=None)
         ctx.should_finished(router())
@@ -84,6 +86,7 @@ async def test_mute_unmute_and_kick(app: App, outbox) -> None:
         ctx.should_call_api(
             "set_group_ban", {"group_id": 1000, "user_id": 4302, "duration": 0}
         )
+        looked_up(ctx, 4302, muted_for=0)
         ctx.should_call_send(
             event, t("zh-CN", "rules.cmd.unmuted", name="4302"), result=None
         )
@@ -97,6 +100,7 @@ async def test_mute_unmute_and_kick(app: App, outbox) -> None:
             "set_group_kick",
             {"group_id": 1000, "user_id": 4302, "reject_add_request": False},
         )
+        looked_up(ctx, 4302, gone=True)
         ctx.should_call_send(
             event, t("zh-CN", "rules.cmd.kicked", name="4302", case=case), result=None
         )
@@ -145,6 +149,7 @@ async def test_warn_goes_up_the_ladder_and_warns_lists(app: App, outbox) -> None
         ctx.should_call_api(
             "set_group_ban", {"group_id": 1000, "user_id": 4304, "duration": 600}
         )
+        looked_up(ctx, 4304, muted_for=600)
         notice = t(
             "zh-CN", "rules.notice.mute", name="4304", reason="管理员警告", count=2,
             case=case + 1, window="30天", duration="10分钟",
