@@ -28,7 +28,7 @@ SET = yaml.safe_load(
 @pytest.fixture
 async def taught(clock):
     """The shipped settings, no YAML entries, the 30 taught ones:
-    (faq, section, {taught question: entry key})."""
+    (faq, section, {taught question: entry key}); deleted afterwards."""
     from plugins.faq.entries import FaqError
     from tests.helpers import section_config
 
@@ -41,7 +41,10 @@ async def taught(clock):
             assert known.key == "faq.duplicate", known.key
             key = known.values["key"]
         keys[entry["taught"]] = key
-    return faq, section, keys
+    yield faq, section, keys
+    # taught entries answer in every group: other tests share the database
+    for key in keys.values():
+        await faq.delete(section, _actor(), key)
 
 
 async def test_ordinary_chat_gets_nothing(taught) -> None:
