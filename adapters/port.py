@@ -113,6 +113,9 @@ class EventInfo:
     text: str = ""
     segments: tuple[Segment, ...] = ()
     quoted: Quoted | None = None
+    # the sender's @username where the platform has them (Telegram: "" for a
+    # member who has none); None on platforms without usernames
+    username: str | None = None
 
     @property
     def kinds(self) -> frozenset[str]:

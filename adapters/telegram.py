@@ -342,17 +342,30 @@ def event_info(bot: Bot, event: MessageEvent) -> EventInfo | None:
         text=message.extract_plain_text(),
         segments=_segments(message, forwarded),
         quoted=_quoted(event),
+        username=sender.username or "",
     )
 
 
 def _quoted(event: MessageEvent) -> Quoted | None:
     """The replied-to message: the Bot API's ``reply_to_message`` (a whole
     Message, sender and text included), parsed by nonebot-adapter-telegram into
-    ``event.reply_to_message``."""
+    ``event.reply_to_message``.
+
+    Only a member's message counts. In a forum supergroup every message of a
+    topic "replies" to the topic's root, the service message about its creation
+    (tdlib/telegram-bot-api#356); the adapter parses that one as a notice
+    (ForumTopicCreatedEvent), not a MessageEvent, and it is no reply: a
+    command written in a topic is not about whoever opened the topic.
+
+    A message sent on behalf of a chat (an anonymous admin, a linked channel)
+    has ``sender_chat``, and ``from`` is then "a fake sender user" (Bot API,
+    Message.from): its sender is unknown, not that placeholder."""
     replied = event.reply_to_message
-    if replied is None:
+    if not isinstance(replied, MessageEvent):
         return None
     sender = getattr(replied, "from_", None)
+    if getattr(replied, "sender_chat", None) is not None:
+        sender = None
     message = getattr(replied, "original_message", None)
     return Quoted(
         message_id=str(replied.message_id),
@@ -386,33 +399,6 @@ def member_changes(bot: Bot, event: Event) -> tuple[MemberChange, ...]:
         )
         for user in users
     )
-
-
-def without_mentions(event: Event) -> Event:
-    """A message event whose ``message`` (what commands take their arguments
-    from) leaves out text_mention entities: the member's name is not an
-    argument ("/禁言 张三 10m" → "10m"). ``original_message`` keeps them, so
-    :func:`event_info` still sees who was mentioned."""
-    if isinstance(event, MessageEvent) and any(
-        seg.type == "text_mention" for seg in event.message
-    ):
-        event.message = Message(
-            seg for seg in event.message if seg.type != "text_mention"
-        )
-    return event
-
-
-_handle_event = Bot.handle_event
-
-
-async def _dispatch(self: Bot, event: Event) -> None:
-    await _handle_event(self, without_mentions(event))
-
-
-if getattr(Bot.handle_event, "__name__", "") != _dispatch.__name__:
-    # commands get no mention names: the adapter builds the command's
-    # arguments from event.message before linli sees the event
-    Bot.handle_event = _dispatch  # type: ignore[method-assign]
 
 
 def join_request(bot: Bot, event: Event) -> JoinRequest | None:

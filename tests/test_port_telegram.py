@@ -170,21 +170,35 @@ async def test_the_adapter_hands_the_notice_on_whole(monkeypatch) -> None:
     awaits ``bot.handle_event(event)`` (nonebot/adapters/telegram/adapter.py);
     the notice reaches the handlers once, all members in it: rules takes each
     from ``adapters.member_changes`` (e2e: each of three is welcomed)."""
+    import nonebot.adapters.telegram.bot as adapter_bot
     from nonebot.adapters.telegram import Bot
 
-    import adapters.telegram as tg
+    import adapters.telegram  # noqa: F401  (linli's port leaves the Bot alone)
 
     seen: list[list[int]] = []
 
     async def handled(bot, event) -> None:
         seen.append([u.id for u in event.new_chat_members])
 
-    monkeypatch.setattr(tg, "_handle_event", handled)
+    # nonebot/adapters/telegram/bot.py: Bot.handle_event checks "to me" on
+    # message events, then awaits nonebot.message.handle_event
+    assert Bot.handle_event.__module__ == "nonebot.adapters.telegram.bot"
+    monkeypatch.setattr(adapter_bot, "handle_event", handled)
     await Bot.handle_event(object(), _three_added())  # type: ignore[arg-type]
     assert seen == [[101, 102, 103]]
 
 
-# ---- command arguments leave out text_mention names -----------------------
+# ---- command arguments leave out the members they name -------------------
+
+
+def _command_args(event):
+    """What NoneBot hands a command: the message after the command's name
+    (nonebot/rule.py ``TrieRule`` reads ``event.get_message()``, which is
+    ``event.message`` in nonebot/adapters/telegram/event.py)."""
+    from nonebot.adapters.telegram.message import Message
+
+    message = event.get_message()
+    return Message(list(message)[1:])
 
 
 def test_a_text_mention_name_is_not_a_command_argument() -> None:
@@ -192,9 +206,12 @@ def test_a_text_mention_name_is_not_a_command_argument() -> None:
     usernames", with ``user`` the mentioned User; nonebot-adapter-telegram
     keeps it as an Entity whose text is the name, and Entity.is_text() is True
     (nonebot/adapters/telegram/message.py), so extract_plain_text() kept "张三"
-    before "10m" and /禁言's duration parse failed. The command's message leaves
-    the name out; the mention itself stays in what the port reports."""
-    from adapters.telegram import event_info, without_mentions
+    before "10m" and /禁言's duration parse failed. The rules commands read
+    their arguments without it (plugins/rules/commands.py ``arguments``); the
+    adapter's Bot is not patched, and the mention stays in what the port
+    reports."""
+    from adapters.telegram import event_info
+    from plugins.rules.commands import arguments
 
     text = "/禁言 张三 10m"
     event = _parse(
@@ -211,12 +228,52 @@ def test_a_text_mention_name_is_not_a_command_argument() -> None:
             ],
         )
     )
-    assert "张三" in event.get_message().extract_plain_text()
-    event = without_mentions(event)
-    args = event.get_message().extract_plain_text()
-    assert "张三" not in args and args.split() == ["/禁言", "10m"]
+    args = _command_args(event)
+    assert "张三" in args.extract_plain_text()  # as the adapter leaves it
+    assert arguments(args) == ("10m", ())
     info = event_info(StubBot(), event)  # type: ignore[arg-type]
     assert info is not None and info.mentions == ("tg:42",)
+
+
+def test_an_at_username_is_a_mention_entity_without_a_user() -> None:
+    """Bot API, MessageEntity: type "mention" is "@username", and only
+    "text_mention" carries ``user``. nonebot-adapter-telegram makes it
+    Entity("mention", {"text": "@zhang_san"}); it names nobody in the port's
+    mentions, and the rules commands take it as a username to look up."""
+    from adapters.telegram import event_info
+    from plugins.rules.commands import arguments
+
+    text = "/禁言 @Zhang_San 10m 刷屏"
+    event = _parse(
+        _message(
+            text=text,
+            entities=[
+                {"type": "bot_command", "offset": 0, "length": 3},
+                {"type": "mention", "offset": 4, "length": 10},
+            ],
+        )
+    )
+    assert arguments(_command_args(event)) == ("10m 刷屏", ("Zhang_San",))
+    info = event_info(StubBot(), event)  # type: ignore[arg-type]
+    assert info is not None and info.mentions == ()
+
+
+def test_the_senders_username_is_in_the_event_info() -> None:
+    """Bot API, User.username: "Optional. User's or bot's username"; linli
+    keeps it (to find "@name" later) and "" for a member without one."""
+    from adapters.telegram import event_info
+
+    named = _parse(
+        _message(
+            text="hi",
+            **{"from": {"id": 9, "is_bot": False, "first_name": "管理员",
+                        "username": "Guanli"}},
+        )
+    )  # fmt: skip
+    info = event_info(StubBot(), named)  # type: ignore[arg-type]
+    assert info is not None and info.username == "Guanli"
+    info = event_info(StubBot(), _parse(_message(text="hi")))  # type: ignore[arg-type]
+    assert info is not None and info.username == ""
 
 
 # ---- the replied-to (quoted) message ----------------------------------------
@@ -243,3 +300,56 @@ def test_quoted_message_is_reply_to_message() -> None:
     info = event_info(StubBot(), event)  # type: ignore[arg-type]
     assert info is not None
     assert info.quoted == Quoted("70", "tg:55", "加微信 abc123 领红包")
+
+
+def test_a_topic_message_replies_to_nobody() -> None:
+    """In a forum supergroup each topic is a thread whose root "is a service
+    message about forum topic creation" and every message of it is a reply to
+    that root (levlam in tdlib/telegram-bot-api#356); the Bot API sends it as
+    reply_to_message with forum_topic_created, which nonebot-adapter-telegram
+    parses as ForumTopicCreatedEvent, a notice (nonebot/adapters/telegram/
+    event.py). A command written in a topic is not a reply to its creator."""
+    from adapters.telegram import event_info
+
+    root = _message(
+        message_id=5,
+        message_thread_id=5,
+        **{"from": {"id": 77, "is_bot": False, "first_name": "开帖人"}},
+        forum_topic_created={"name": "停车", "icon_color": 7322096},
+    )
+    event = _parse(
+        _message(
+            text="/禁言 10m",
+            message_thread_id=5,
+            is_topic_message=True,
+            entities=[{"type": "bot_command", "offset": 0, "length": 3}],
+            reply_to_message=root,
+        )
+    )
+    info = event_info(StubBot(), event)  # type: ignore[arg-type]
+    assert info is not None and info.quoted is None
+
+
+def test_a_reply_to_a_message_sent_as_a_chat_has_no_known_sender() -> None:
+    """Bot API, Message.from: "For backward compatibility, this field contains
+    a fake sender user in non-channel chats, if the message was sent on behalf
+    of a chat"; sender_chat is then the chat (an anonymous admin:
+    GroupAnonymousBot). The quoted sender is unknown, not that placeholder."""
+    from adapters.telegram import event_info
+
+    event = _parse(
+        _message(
+            text="/警告",
+            entities=[{"type": "bot_command", "offset": 0, "length": 3}],
+            reply_to_message=_message(
+                message_id=71,
+                **{"from": {"id": 1087968824, "is_bot": True,
+                            "first_name": "Group", "username": "GroupAnonymousBot"}},
+                sender_chat={"id": -1001000, "type": "supergroup", "title": "3栋"},
+                text="通知",
+            ),
+        )
+    )  # fmt: skip
+    info = event_info(StubBot(), event)  # type: ignore[arg-type]
+    assert info is not None and info.quoted is not None
+    assert info.quoted.message_id == "71" and info.quoted.user is None

@@ -51,6 +51,9 @@ class KnownMember(Model):
     user = fields.CharField(max_length=128, db_index=True)
     display_name = fields.CharField(max_length=255, default="")
     household = fields.CharField(max_length=64, null=True)
+    # the @username, lower-cased, where the platform has them (Telegram, whose
+    # "@name" mention carries no user id): how /禁言 @name finds the member
+    username = fields.CharField(max_length=64, null=True, db_index=True)
     last_seen = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 
+from nonebot import logger
 from nonebot.adapters import Message
 
 from adapters import qualify
@@ -16,6 +18,7 @@ from plugins.core import (
     command,
     format_duration,
     format_time,
+    hook,
     mask_private,
     parse_duration,
     port_for_group,
@@ -34,6 +37,11 @@ _CASE = re.compile(r"^\s*[#＃]?(\d{1,18})\s*(.*)$", re.DOTALL)
 class Target:
     user: str | None
     rest: str
+    # why nobody was found although the admin named someone: an @username no
+    # member linli has seen uses, or a reply to a message whose sender the
+    # platform did not say
+    unknown_username: str | None = None
+    unknown_reply: bool = False
 
 
 def parse_target(ctx: Context, text: str) -> Target:
@@ -49,6 +57,100 @@ def parse_target(ctx: Context, text: str) -> Target:
     if re.fullmatch(r"[a-z][a-z0-9]*:\S+", raw):
         return Target(raw, rest.strip())
     return Target(None, text)
+
+
+# Segments of a command's arguments that name a member instead of being words:
+# Telegram's "text_mention" (Bot API MessageEntity: "for users without
+# usernames", with the User; nonebot-adapter-telegram keeps it as an Entity
+# whose text is the name and whose is_text() is True, so the name would stay
+# in the text) and "mention" ("@username", no user id). QQ's "at" and OneBot
+# v12's "mention" segments are not text and never were in it.
+_NAMED_MEMBER = "text_mention"
+_USERNAME = "mention"
+
+
+def arguments(args: Message) -> tuple[str, tuple[str, ...]]:
+    """The arguments' text without the members they name, and the @usernames
+    written as mentions that carry no user id."""
+    words: list[str] = []
+    usernames: list[str] = []
+    for seg in args:
+        if not seg.is_text():
+            continue
+        if seg.type == _NAMED_MEMBER:  # its user is in ctx.mentioned
+            continue
+        if seg.type == _USERNAME:
+            usernames.append(str(seg).strip().lstrip("@"))
+            continue
+        words.append(str(seg))
+    return " ".join("".join(words).split()), tuple(u for u in usernames if u)
+
+
+async def user_by_username(ctx: Context, username: str) -> str | None:
+    """The member who used ``@username`` most lately, in this group first and
+    then in any group of the platform (Telegram user ids are global)."""
+    rows = KnownMember.filter(
+        username=username.lower(), user__startswith=f"{ctx.info.platform}:"
+    ).order_by("-last_seen")
+    known = None
+    if ctx.group is not None:
+        known = await rows.filter(group=ctx.group).first()
+    if known is None:
+        known = await rows.first()
+    return known.user if known else None
+
+
+async def find_target(ctx: Context, args: Message) -> Target:
+    """Whom a moderation command is about, in this order: an @mention, an
+    @username (Telegram), a number or qualified id first in the text, and
+    otherwise the sender of the message the command replies to. The rest of
+    the text is the command's arguments (``/禁言 10m`` as a reply: 10m)."""
+    text, usernames = arguments(args)
+    if ctx.mentioned:
+        return parse_target(ctx, text)
+    if usernames:
+        user = await user_by_username(ctx, usernames[0])
+        return Target(user, text, unknown_username=None if user else usernames[0])
+    target = parse_target(ctx, text)
+    if target.user is not None:
+        return target
+    quoted = await ctx.replied()
+    if quoted is None:
+        return target
+    me = qualify(ctx.info.platform, ctx.info.self_id)
+    if quoted.user is None:
+        return Target(None, text, unknown_reply=True)
+    if quoted.user == me:  # a reply to linli's own message names nobody
+        return target
+    return Target(quoted.user, text)
+
+
+# (group, user) → the username last written, so that a member's messages write
+# it once, not each time; bounded like core's own cache of members seen
+_USERNAMES_CACHED = 100_000
+_usernames: OrderedDict[tuple[str, str], str | None] = OrderedDict()
+
+
+@hook(0, enabled=lambda ctx: ctx.info.username is not None and bool(ctx.group))
+async def _record_username(ctx: Context) -> bool:
+    """Remember the sender's @username with the member core recorded (core
+    writes the KnownMember row before the hooks run), so that ``@username``
+    finds them. Bookkeeping only: it never handles the message."""
+    assert ctx.group is not None and ctx.info.username is not None
+    key = (ctx.group, ctx.user)
+    value = ctx.info.username.lower() or None
+    if key in _usernames and _usernames[key] == value:
+        _usernames.move_to_end(key)
+        return False
+    try:
+        await KnownMember.filter(group=ctx.group, user=ctx.user).update(username=value)
+    except Exception:
+        logger.exception(f"could not record the username of {ctx.user}")
+        return False
+    _usernames[key] = value
+    if len(_usernames) > _USERNAMES_CACHED:
+        _usernames.popitem(last=False)
+    return False
 
 
 def parse_case(text: str) -> tuple[int, str] | None:
@@ -108,10 +210,21 @@ async def _admin_target(ctx: Context, args: Message, usage: str) -> Target:
     await ctx.require(Role.ADMIN)
     if ctx.group is None:
         await ctx.finish(ctx.t("rules.cmd.group_only"))
-    target = parse_target(ctx, args.extract_plain_text())
+    target = await find_target(ctx, args)
     if target.user is None:
+        await _nobody(ctx, target)
         await ctx.finish(ctx.t(usage))
     return target
+
+
+async def _nobody(ctx: Context, target: Target) -> None:
+    """Say why nobody was found when the admin did name someone."""
+    if target.unknown_username is not None:
+        await ctx.finish(
+            ctx.t("rules.cmd.unknown_username", username=target.unknown_username)
+        )
+    if target.unknown_reply:
+        await ctx.finish(ctx.t("rules.cmd.unknown_reply"))
 
 
 @command("警告", "warn")
@@ -218,8 +331,9 @@ async def _warns(ctx: Context, args: Message) -> None:
         await ctx.finish(ctx.t("rules.cmd.group_only"))
     cfg = _cfg(ctx)
     window = service.window_text(cfg, ctx.locale)
-    target = parse_target(ctx, args.extract_plain_text())
+    target = await find_target(ctx, args)
     if target.user is None:
+        await _nobody(ctx, target)
         members = await service.warned_members(ctx.group, cfg.ladder.window)
         if not members:
             await ctx.finish(ctx.t("rules.cmd.warns_group_none", window=window))
