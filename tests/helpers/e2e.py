@@ -231,6 +231,10 @@ class OneBotV11:
         self.self_id = self_id
         self.calls: list[ApiCall] = []
         self._new_call = asyncio.Condition()
+        # what the kicks and mutes it answered ok did, as NapCat's member info
+        # then tells it (linli checks the effect): members gone, muted until
+        self.gone: set[tuple[int, int]] = set()
+        self.muted: dict[tuple[int, int], int] = {}
         self._reader = asyncio.create_task(self._read())
 
     @classmethod
@@ -265,13 +269,42 @@ class OneBotV11:
                     await client._reader
 
     async def send(self, payload: dict[str, Any]) -> None:
+        if payload.get("notice_type") == "group_increase":  # back in the group
+            self.gone.discard((payload.get("group_id"), payload.get("user_id")))
         await self.ws.send(json.dumps(payload, ensure_ascii=False))
+
+    def _effects(self, call: ApiCall, answer: dict[str, Any]) -> dict[str, Any]:
+        """NapCat's member info after its own kicks and mutes: a kicked member
+        is an error (packages/napcat-onebot/action/group/GetGroupMemberInfo.ts:
+        群(g)成员u不存在, retcode 1200 from action/OneBotAction.ts), a muted one
+        has shut_up_timestamp (helper/data.ts)."""
+        key = (call.params.get("group_id"), call.params.get("user_id"))
+        if answer.get("status") != "ok":
+            return answer
+        if call.action == "set_group_kick":
+            self.gone.add(key)
+        elif call.action == "set_group_ban":
+            seconds = int(call.params.get("duration") or 0)
+            self.muted[key] = int(time.time()) + seconds if seconds else 0
+        elif call.action == "get_group_member_info" and isinstance(
+            answer.get("data"), dict
+        ):
+            if key in self.gone:
+                return {
+                    "status": "failed",
+                    "retcode": 1200,
+                    "data": None,
+                    "message": f"群({key[0]})成员{key[1]}不存在",
+                }
+            data = {"shut_up_timestamp": self.muted.get(key, 0), **answer["data"]}
+            return {**answer, "data": data}
+        return answer
 
     async def _read(self) -> None:
         async for raw in self.ws:
             request = json.loads(raw)
             call = ApiCall(request["action"], request.get("params") or {})
-            answer = dict(self.responder(call.action, call.params))
+            answer = self._effects(call, dict(self.responder(call.action, call.params)))
             answer["echo"] = request.get("echo")
             await self.ws.send(json.dumps(answer, ensure_ascii=False))
             async with self._new_call:
@@ -423,6 +456,9 @@ class OneBotV12(OneBotV11):
 
     platform = "wechat"
     impl = "ComWechat"
+
+    def _effects(self, call: ApiCall, answer: dict[str, Any]) -> dict[str, Any]:
+        return answer  # ComWeChat's answers as its responder gives them
 
     def __init__(self, ws: ClientConnection, responder: Responder, self_id: Any):
         super().__init__(ws, responder, self_id)
