@@ -161,14 +161,17 @@ def old_engine() -> Engine:
     return Engine("old (characters)", build, decide, settings)
 
 
-def rule(matches, question_like: bool, s: dict, direct_ok=lambda m: True):
-    """answer / suggest / nothing, as the service decides."""
+def rule(matches, question_like: bool, s: dict, conflicts: bool = False):
+    """answer / suggest / nothing, as the service decides; ``conflicts``: the
+    first match not about another building, unit, room or place is the one
+    answered (today's service), not simply the best."""
     picks = [int(m.entry.key) - 1 for m in matches]
     if not matches:
         return "nothing", [], matches
     best = matches[0]
-    if best.score >= s["answer_threshold"] and direct_ok(best):
-        return "answer", picks[:1], matches
+    direct = next((m for m in matches if not m.conflict), None) if conflicts else best
+    if direct is not None and direct.score >= s["answer_threshold"]:
+        return "answer", [int(direct.entry.key) - 1], matches
     if question_like and best.score >= s["suggest_threshold"]:
         floor = max(s["suggest_threshold"], best.score - SUGGEST_MARGIN)
         chosen = [p for p, m in zip(picks, matches, strict=True) if m.score >= floor]
@@ -210,7 +213,7 @@ def new_engine() -> Engine:
         matches = index.match(
             text, question_like=question_like, limit=s["suggest_count"]
         )
-        return rule(matches, question_like, s)
+        return rule(matches, question_like, s, conflicts=True)
 
     return Engine("new (words)", build, decide, settings)
 
