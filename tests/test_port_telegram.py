@@ -191,27 +191,19 @@ async def test_the_adapter_hands_the_notice_on_whole(monkeypatch) -> None:
 # ---- command arguments leave out the members they name -------------------
 
 
-def _command_args(event):
-    """What NoneBot hands a command: the message after the command's name
-    (nonebot/rule.py ``TrieRule`` reads ``event.get_message()``, which is
-    ``event.message`` in nonebot/adapters/telegram/event.py)."""
-    from nonebot.adapters.telegram.message import Message
-
-    message = event.get_message()
-    return Message(list(message)[1:])
-
-
 def test_a_text_mention_name_is_not_a_command_argument() -> None:
     """Bot API, MessageEntity: type "text_mention" is "for users without
     usernames", with ``user`` the mentioned User; nonebot-adapter-telegram
     keeps it as an Entity whose text is the name, and Entity.is_text() is True
     (nonebot/adapters/telegram/message.py), so extract_plain_text() kept "张三"
-    before "10m" and /禁言's duration parse failed. The rules commands read
-    their arguments without it (plugins/rules/commands.py ``arguments``); the
-    adapter's Bot is not patched, and the mention stays in what the port
-    reports."""
+    before "10m" and /禁言's duration parse failed (NoneBot's TrieRule also
+    joins the text segments right after the command into one string,
+    nonebot/rule.py ``TrieRule.get_value``). The rules commands read their
+    arguments from the message as written, without the name
+    (plugins/rules/commands.py ``written_arguments``); the adapter's Bot is not
+    patched, and the mention stays in what the port reports."""
     from adapters.telegram import event_info
-    from plugins.rules.commands import arguments
+    from plugins.rules.commands import written_arguments
 
     text = "/禁言 张三 10m"
     event = _parse(
@@ -228,11 +220,10 @@ def test_a_text_mention_name_is_not_a_command_argument() -> None:
             ],
         )
     )
-    args = _command_args(event)
-    assert "张三" in args.extract_plain_text()  # as the adapter leaves it
-    assert arguments(args) == ("10m", ())
+    assert "张三" in event.get_message().extract_plain_text()  # as the adapter has it
     info = event_info(StubBot(), event)  # type: ignore[arg-type]
     assert info is not None and info.mentions == ("tg:42",)
+    assert written_arguments(info) == ("10m", ())
 
 
 def test_an_at_username_is_a_mention_entity_without_a_user() -> None:
@@ -241,7 +232,7 @@ def test_an_at_username_is_a_mention_entity_without_a_user() -> None:
     Entity("mention", {"text": "@zhang_san"}); it names nobody in the port's
     mentions, and the rules commands take it as a username to look up."""
     from adapters.telegram import event_info
-    from plugins.rules.commands import arguments
+    from plugins.rules.commands import written_arguments
 
     text = "/禁言 @Zhang_San 10m 刷屏"
     event = _parse(
@@ -253,9 +244,9 @@ def test_an_at_username_is_a_mention_entity_without_a_user() -> None:
             ],
         )
     )
-    assert arguments(_command_args(event)) == ("10m 刷屏", ("Zhang_San",))
     info = event_info(StubBot(), event)  # type: ignore[arg-type]
     assert info is not None and info.mentions == ()
+    assert written_arguments(info) == ("10m 刷屏", ("Zhang_San",))
 
 
 def test_the_senders_username_is_in_the_event_info() -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from nonebot import logger
 from nonebot.adapters import Message
 
-from adapters import qualify
+from adapters import EventInfo, qualify
 from plugins.core import (
     Context,
     Role,
@@ -69,21 +70,42 @@ _NAMED_MEMBER = "text_mention"
 _USERNAME = "mention"
 
 
+def _split(parts: Iterable[tuple[str, str | None]]) -> tuple[str, tuple[str, ...]]:
+    """(segment type, its text or None) → the words, and the @usernames."""
+    words: list[str] = []
+    usernames: list[str] = []
+    for kind, text in parts:
+        if text is None or kind == _NAMED_MEMBER:  # its user is in ctx.mentioned
+            continue
+        if kind == _USERNAME:
+            usernames.append(text.strip().lstrip("@"))
+            continue
+        words.append(text)
+    return " ".join("".join(words).split()), tuple(u for u in usernames if u)
+
+
 def arguments(args: Message) -> tuple[str, tuple[str, ...]]:
     """The arguments' text without the members they name, and the @usernames
     written as mentions that carry no user id."""
-    words: list[str] = []
-    usernames: list[str] = []
-    for seg in args:
-        if not seg.is_text():
-            continue
-        if seg.type == _NAMED_MEMBER:  # its user is in ctx.mentioned
-            continue
-        if seg.type == _USERNAME:
-            usernames.append(str(seg).strip().lstrip("@"))
-            continue
-        words.append(str(seg))
-    return " ".join("".join(words).split()), tuple(u for u in usernames if u)
+    return _split((seg.type, str(seg) if seg.is_text() else None) for seg in args)
+
+
+def written_arguments(info: EventInfo) -> tuple[str, tuple[str, ...]] | None:
+    """:func:`arguments` read from the message as written, after its Telegram
+    bot_command entity; None for a message that does not start with one.
+
+    NoneBot's command arguments cannot be used there: to find where they
+    start, TrieRule joins the text segments after the command into one string
+    ("check next segment until arg detected", nonebot/rule.py
+    ``TrieRule.get_value``), and Telegram's entities are text segments, so the
+    mention right after ``/禁言 `` arrives as plain text."""
+    segments = info.segments
+    if not segments or segments[0].raw_type != "bot_command":
+        return None
+    return _split(
+        (seg.raw_type, text if isinstance(text := seg.data.get("text"), str) else None)
+        for seg in segments[1:]
+    )
 
 
 async def user_by_username(ctx: Context, username: str) -> str | None:
@@ -105,7 +127,7 @@ async def find_target(ctx: Context, args: Message) -> Target:
     @username (Telegram), a number or qualified id first in the text, and
     otherwise the sender of the message the command replies to. The rest of
     the text is the command's arguments (``/禁言 10m`` as a reply: 10m)."""
-    text, usernames = arguments(args)
+    text, usernames = written_arguments(ctx.info) or arguments(args)
     if ctx.mentioned:
         return parse_target(ctx, text)
     if usernames:

@@ -109,3 +109,71 @@ async def test_three_members_added_at_once_are_each_welcomed(
     finally:
         await linli_process.stop()
         print(linli_process.log()[-3000:])
+
+
+def _utf16(text: str) -> int:
+    """A length as the Bot API counts entity offsets: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+async def test_moderation_targets_over_telegram(
+    linli_process: LinliProcess, telegram: FakeTelegram
+) -> None:
+    """Whom /禁言 is about on Telegram, through the real adapter:
+
+    - a reply: Message.reply_to_message, with its ``from`` (Bot API);
+    - ``@username``: a "mention" entity, no user id (Bot API MessageEntity),
+      found among the members linli saw write;
+    - a member without username: a "text_mention" entity with its ``user``,
+      whose name is no argument (10m is the duration);
+    - an @username nobody used: a translated line, nobody restricted."""
+    import time
+    from pathlib import Path
+
+    import yaml
+
+    locale = Path(__file__).parents[2] / "plugins/rules/locales/zh-CN.yaml"
+    lines = yaml.safe_load(locale.read_text(encoding="utf-8"))["rules"]["cmd"]
+    linli_process.config_text = RULES_CONFIG
+    linli_process.env = {"TELEGRAM_BOTS": telegram.bots_env()}
+    await linli_process.start()
+
+    def restricted(user: int):
+        return lambda c: c.params.get("user_id") == user
+
+    try:
+        telegram.group_message("大家好", user=42, username="Zhang_San")
+        quoted = telegram.group_message("明天停水吗", user=43, name="李梅")
+        telegram.group_message("/禁言 10m", user=500, name="物业 王", reply_to=quoted)
+        call = await telegram.expect("restrictChatMember", where=restricted(43))
+        assert call.params["until_date"] - time.time() >= 590
+
+        text = "/禁言 @zhang_san 10m 刷屏"
+        at = text.index("@")
+        mention = {"type": "mention", "offset": at, "length": _utf16("@zhang_san")}
+        telegram.group_message(text, user=500, name="物业 王", entities=[mention])
+        call = await telegram.expect("restrictChatMember", where=restricted(42))
+        assert call.params["until_date"] - time.time() >= 590
+
+        text = "/禁言 赵六 10m"
+        named = {
+            "type": "text_mention", "offset": text.index("赵六"), "length": 2,
+            "user": {"id": 44, "is_bot": False, "first_name": "赵六"},
+        }  # fmt: skip
+        telegram.group_message(text, user=500, name="物业 王", entities=[named])
+        call = await telegram.expect("restrictChatMember", where=restricted(44))
+        assert call.params["until_date"] - time.time() >= 590
+
+        text = "/禁言 @nobody_here 10m"
+        unknown = {"type": "mention", "offset": text.index("@"), "length": 12}
+        telegram.group_message(text, user=500, name="物业 王", entities=[unknown])
+        line = lines["unknown_username"].format(username="nobody_here")
+        await telegram.expect("sendMessage", where=lambda c: c.params["text"] == line)
+        assert not [c for c in telegram.calls if c.params.get("user_id") == 500]
+    finally:
+        await linli_process.stop()
+        print(
+            "\n".join(x for x in linli_process.log().splitlines() if "DEBUG" not in x)[
+                -6000:
+            ]
+        )

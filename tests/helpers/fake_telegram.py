@@ -35,6 +35,7 @@ class FakeTelegram:
     updates: list[dict[str, Any]] = field(default_factory=list)
     calls: list[TgCall] = field(default_factory=list)
     member_status: dict[int, str] = field(default_factory=dict)
+    _messages: dict[int, dict[str, Any]] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _msg_ids: itertools.count = field(default_factory=lambda: itertools.count(5000))
     _runner: web.AppRunner | None = None
@@ -117,32 +118,43 @@ class FakeTelegram:
         chat: int = -1001000,
         user: int = 42,
         name: str = "3-2-201 张三",
+        username: str | None = None,
+        entities: list[dict[str, Any]] | None = None,
+        reply_to: int | None = None,
     ) -> int:
-        """Queue a supergroup message update; returns its message id."""
+        """Queue a supergroup message update; returns its message id.
+
+        ``username`` is the sender's User.username; ``entities`` are added after
+        the bot_command one (offsets in UTF-16 code units, as the Bot API
+        counts them); ``reply_to`` makes it a reply to an earlier queued
+        message, sent whole as Message.reply_to_message (with its ``from``)."""
         message_id = next(self._msg_ids)
         first, _, last = name.partition(" ")
-        self.updates.append(
-            {
-                "update_id": next(self._ids),
-                "message": {
-                    "message_id": message_id,
-                    "date": int(time.time()),
-                    "chat": {"id": chat, "type": "supergroup", "title": "3栋业主群"},
-                    "from": {
-                        "id": user,
-                        "is_bot": False,
-                        "first_name": first,
-                        "last_name": last or None,
-                    },
-                    "text": text,
-                    **(
-                        {"entities": [{"type": "bot_command", "offset": 0,
-                                       "length": len(text.split()[0])}]}
-                        if text.startswith("/") else {}
-                    ),
-                },
-            }
-        )  # fmt: skip
+        sender: dict[str, Any] = {
+            "id": user,
+            "is_bot": False,
+            "first_name": first,
+            "last_name": last or None,
+        }
+        if username is not None:
+            sender["username"] = username
+        all_entities = list(entities or [])
+        if text.startswith("/"):
+            command = {"type": "bot_command", "offset": 0,
+                       "length": len(text.split()[0])}  # fmt: skip
+            all_entities.insert(0, command)
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat, "type": "supergroup", "title": "3栋业主群"},
+            "from": sender,
+            "text": text,
+            **({"entities": all_entities} if all_entities else {}),
+        }
+        if reply_to is not None:
+            message["reply_to_message"] = self._messages[reply_to]
+        self._messages[message_id] = message
+        self.updates.append({"update_id": next(self._ids), "message": message})
         return message_id
 
     def members_added(
