@@ -168,3 +168,44 @@ async def test_linli_asks_comwechat_what_it_can_do_and_kicks_with_its_action(
     finally:
         await linli_process.stop()
         print(linli_process.log()[-6000:])  # shown when the test fails
+
+
+async def test_a_per_household_vote_on_wechat_counts_households_from_the_nicknames(
+    linli_process: LinliProcess,
+) -> None:
+    """WeChat events carry no name: the household of each voter comes from
+    the 群昵称 that wx.get_groupmember_nickname answers (ComWeChatBotClient
+    action_manager/manager.py). Two members of 3-2-201 count once — the
+    second replaces the first — and 5-101 counts apart."""
+    linli_process.config_text = WECHAT
+    await linli_process.start()
+    names = {
+        "wxid_zhang": "3-2-201 张三",
+        "wxid_li": "3栋2单元201 李四",
+        "wxid_wang": "5-101 王五",
+        "wxid_manager": "物业小王",
+    }
+    try:
+        async with linli_process.connect_v12(responder=v12_group_names(names)) as wx:
+
+            async def said(text: str, user: str, *words: str) -> str:
+                seen = len(wx.calls)
+                await wx.group_message(text, user=user)
+                call = await wx.expect_call(
+                    "send_message",
+                    where=lambda c: all(w in v12_text_of(c) for w in words),
+                    after=seen,
+                )
+                return v12_text_of(call)
+
+            await said("/投票 绿化 A B 每户一票", "wxid_manager", "每户一票")
+            await wx.group_message("1", user="wxid_zhang")
+            replaced = await said("2", "wxid_li", "3-2-201", "替换")
+            assert "3-2-201 张三" in replaced  # whose ballot it replaced
+            await wx.group_message("1", user="wxid_wang")
+            await asyncio.sleep(1)  # the ballot is counted before the close
+            result = await said("/投票 结束", "wxid_manager", "【投票结果】")
+            assert "2 户" in result, result  # two households, not three members
+    finally:
+        await linli_process.stop()
+        print(linli_process.log()[-3000:])
