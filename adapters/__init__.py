@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from nonebot.adapters import Bot, Event
 from nonebot.adapters import console as con
 from nonebot.adapters import milky as mk
@@ -41,6 +43,7 @@ __all__ = [
     "PortError",
     "Quoted",
     "capability_table",
+    "command_after_quote",
     "event_info",
     "join_request",
     "member_changes",
@@ -64,6 +67,38 @@ def port_for(bot: Bot, *, v11_platform: str = "qq") -> Port:
     if isinstance(bot, con.Bot):
         return console.ConsolePort(bot)
     raise NotImplementedError(f"no linli port for adapter {bot.adapter.get_name()}")
+
+
+_MENTIONS = {"at", "mention"}  # v11, v12
+
+
+def command_after_quote(event: Event, starts: Iterable[str]) -> None:
+    """A command sent as a reply, whose quoted message the adapter could not
+    resolve: nonebot-adapter-onebot then leaves the ``reply`` segment first
+    (v11 when ``get_msg`` fails, v11/bot.py ``_check_reply``; v12 when the
+    segment has no user_id), usually followed by the client's @ of the quoted
+    sender, and NoneBot sees no command at all — the admin got no answer.
+    Here the reply segment leaves the command's message (``original_message``
+    keeps it, so the quote is still known) and the @ goes after the text,
+    where it names the target. Only for OneBot messages that are commands."""
+    if not isinstance(event, v11.MessageEvent | v12.MessageEvent):
+        return
+    message = event.message
+    if not message or message[0].type != "reply":
+        return
+    rest = message[1:]
+    mentions = []
+    while rest and rest[0].type in _MENTIONS:
+        mentions.append(rest.pop(0))
+    while rest and rest[0].is_text() and not str(rest[0]).strip():
+        rest.pop(0)
+    if not rest or not rest[0].is_text():
+        return
+    if not str(rest[0]).lstrip().startswith(tuple(starts)):
+        return
+    for segment in mentions:
+        rest.append(segment)
+    event.message = rest
 
 
 async def on_connect(bot: Bot) -> None:

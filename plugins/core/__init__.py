@@ -9,12 +9,13 @@ import asyncio
 from dataclasses import replace
 
 from nonebot import get_driver, logger, on_message
-from nonebot.adapters import Bot, Message
+from nonebot.adapters import Bot, Event, Message
 from nonebot.consts import PREFIX_KEY
 from nonebot.matcher import current_bot, current_event, current_matcher
+from nonebot.message import event_preprocessor
 from nonebot.plugin import PluginMetadata
 
-from adapters import event_info, on_connect, port_for
+from adapters import command_after_quote, event_info, on_connect, port_for
 
 from . import help, members, tryout
 from .audit import audit
@@ -138,6 +139,13 @@ async def _stop() -> None:
         await _scheduler.stop()
         _scheduler = None
     await close_database()
+
+
+@event_preprocessor
+async def _command_after_quote(event: Event) -> None:
+    """A moderation command sent as a reply is still a command when the
+    platform could not say whose message it quotes (adapters)."""
+    command_after_quote(event, driver.config.command_start)
 
 
 _asking: set[asyncio.Task[None]] = set()

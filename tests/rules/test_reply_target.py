@@ -309,12 +309,67 @@ async def test_a_reply_whose_sender_is_unknown_is_told(app: App) -> None:
     sender the port trusts (tests/test_port_telegram.py): the command says it
     cannot tell who wrote it rather than answering the usage line.
 
-    (On OneBot this never reaches a command: when get_msg fails, NapCat "消息不存在"
-    in GetMsg.ts, nonebot-adapter-onebot's ``_check_reply`` keeps the reply
-    segment first in ``event.message`` and NoneBot finds no command there.)"""
+    (On OneBot the same happens when get_msg fails: see
+    test_a_reply_nobody_can_resolve_is_told.)"""
     from adapters.port import Quoted
     from plugins.rules.commands import find_target
 
     anonymous = _Ctx(_tg_info("tg:500", "wang"), quoted=Quoted("72", None, "通知"))
     target = await find_target(anonymous, _args(("text", " 10m")))  # type: ignore[arg-type]
     assert target.user is None and target.unknown_reply
+
+
+def _message_gone():
+    """NapCat's get_msg for a message it no longer has (GetMsg.ts: throws
+    "消息不存在", answered as a failed call, retcode 1200 by OneBotAction.ts)."""
+    from nonebot.adapters.onebot.v11 import ActionFailed
+
+    return ActionFailed(status="failed", retcode=1200, message="消息不存在")
+
+
+async def test_a_reply_get_msg_cannot_resolve_still_works_by_the_clients_at(
+    app: App, outbox
+) -> None:
+    """get_msg fails: nonebot-adapter-onebot leaves the reply segment (and the
+    client's @) first, where NoneBot would see no command. core moves them
+    aside (adapters.command_after_quote), so ``/禁言 10m`` mutes the member
+    the QQ client @-ed for the quote."""
+    from nonebot.adapters.onebot.v11.bot import _check_reply
+
+    from plugins.core import t
+
+    member = next(_users)
+    async with routed(app, "rules") as ctx:
+        bot = v11_bot(ctx)
+        case = await _next_case_id()
+        event = _napcat_reply("/禁言 10m", 5107, at=member, role="admin")
+        ctx.should_call_api("get_msg", {"message_id": 5107}, exception=_message_gone())
+        await _check_reply(bot, event)
+        assert event.message[0].type == "reply"  # what the adapter leaves
+        ctx.receive_event(bot, event)
+        ctx.should_call_api(
+            "set_group_ban", {"group_id": 1000, "user_id": member, "duration": 600}
+        )
+        looked_up(ctx, member, muted_for=600)
+        text = t(
+            "zh-CN", "rules.cmd.muted", name=str(member), duration="10分钟", case=case
+        )
+        ctx.should_call_send(event, text, result=None)
+        ctx.should_finished(router())
+
+
+async def test_a_reply_nobody_can_resolve_is_told(app: App, outbox) -> None:
+    """No @ either: the admin is told linli cannot see whose message it was,
+    instead of silence."""
+    from nonebot.adapters.onebot.v11.bot import _check_reply
+
+    from plugins.core import t
+
+    async with routed(app, "rules") as ctx:
+        bot = v11_bot(ctx)
+        event = _napcat_reply("/踢", 5108, role="owner")
+        ctx.should_call_api("get_msg", {"message_id": 5108}, exception=_message_gone())
+        await _check_reply(bot, event)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, t("zh-CN", "rules.cmd.unknown_reply"), result=None)
+        ctx.should_finished(router())
