@@ -123,6 +123,11 @@ async def test_replayed_message_is_handled_once(app: App) -> None:
         other = group_message("/help", message_id=777002)
         ctx.receive_event(bot, other)
         ctx.should_call_send(other, _help_text("zh-CN"), result=None)
+        # the same id in another group is another message (Telegram and Milky
+        # number messages per chat)
+        elsewhere = group_message("/help", message_id=777001, group=1000002)
+        ctx.receive_event(bot, elsewhere)
+        ctx.should_call_send(elsewhere, _help_text("zh-CN"), result=None)
 
 
 async def test_reload_refused_to_resident_and_to_admin_of_resident_group(

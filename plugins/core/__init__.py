@@ -188,7 +188,8 @@ async def _route() -> None:
     info = event_info(bot, event, v11_platform=v11_platform(bot))
     if info is None:
         return
-    if info.message_id and not _seen.first_time(info.self_id, info.message_id):
+    where = info.group or info.user
+    if info.message_id and not _seen.first_time(info.self_id, where, info.message_id):
         logger.debug(f"dropping replayed message {info.message_id}")
         matcher.stop_propagation()
         return

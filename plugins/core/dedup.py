@@ -6,14 +6,15 @@ from collections import OrderedDict
 
 
 class SeenMessages:
-    """A bounded memory of (bot, message id) pairs."""
+    """A bounded memory of (bot, conversation, message id): Telegram and Milky
+    number messages per chat, so the same id in two groups is two messages."""
 
     def __init__(self, size: int = 20_000) -> None:
         self.size = size
-        self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._seen: OrderedDict[tuple[str, str, str], None] = OrderedDict()
 
-    def first_time(self, bot: str, message_id: str) -> bool:
-        key = (bot, message_id)
+    def first_time(self, bot: str, where: str, message_id: str) -> bool:
+        key = (bot, where, message_id)
         if key in self._seen:
             self._seen.move_to_end(key)
             return False
