@@ -36,6 +36,7 @@ from . import (  # noqa: E402, F401
     rules_pages,
     sheets,
 )
+from .http import Refused, refusal  # noqa: E402
 from .views import PREFIX, router  # noqa: E402
 
 register_models("console", "plugins.console")
@@ -52,6 +53,7 @@ __plugin_meta__ = PluginMetadata(
 driver = get_driver()
 if isinstance(driver, ASGIMixin):  # not in the terminal try-out (no server)
     driver.server_app.include_router(router)
+    driver.server_app.add_exception_handler(Refused, refusal)
 
 
 def base_url(section: config.ConsoleConfig) -> str:

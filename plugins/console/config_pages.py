@@ -37,6 +37,7 @@ from plugins.tickets.env import now_utc
 
 from .http import (
     PREFIX,
+    Refused,
     checked_form,
     env_scope,
     frame,
@@ -210,31 +211,24 @@ def _page(session: Session, request: Request, **values: Any) -> str:
     )
 
 
-async def _allowed(request: Request) -> tuple[Session | None, Response | None]:
+async def _allowed(request: Request) -> Session:
+    """The session of an admin or superuser; refused otherwise."""
     session = await signed_in(request, now_utc())
-    if session is None:
-        return None, problem("console.problem.no_session", 401)
     if session.role < Role.ADMIN:
-        return None, problem("console.config_page.denied", 403, session.locale)
-    return session, None
+        raise Refused("console.config_page.denied", 403, session.locale)
+    return session
 
 
 @router.get("/config")
 async def _config(request: Request) -> Response:
-    session, refused = await _allowed(request)
-    if session is None:
-        return refused  # type: ignore[return-value]
+    session = await _allowed(request)
     return html(_page(session, request, flash=await take_flash(session)))
 
 
 @router.post("/config")
 async def _check_or_save(request: Request) -> Response:
-    session, refused = await _allowed(request)
-    if session is None:
-        return refused  # type: ignore[return-value]
+    session = await _allowed(request)
     form = await checked_form(request, session)
-    if form is None:
-        return problem("console.problem.csrf", 403, session.locale)
     config, locale = store.current, session.locale
     text = form.get("text", "").replace("\r\n", "\n")
     target = config.path

@@ -3,7 +3,8 @@ headers, the refusal page, the session, the checked form, and the nav.
 
 A page module (``views`` for 工单 and 数据, one module per other page) adds
 its routes to ``router``, calls ``nav(key)`` once so the header links to it,
-and starts each handler with ``await signed_in(request, now)``.
+and starts each handler with ``await signed_in(request, now)``, which (like
+``checked_form``) raises ``Refused``: the refusal page, rendered by ``refusal``.
 """
 
 from __future__ import annotations
@@ -70,9 +71,26 @@ def problem(key: str, status: int, locale: str | None = None) -> HTMLResponse:
     return html(render("problem.html", locale, message_key=key), status)
 
 
-async def signed_in(request: Request, now: datetime) -> Session | None:
-    """The request's live session, or None (answer ``no_session``)."""
-    return await auth.session_of(store.current, request.cookies.get(COOKIE), now)
+class Refused(Exception):
+    """A request the console turns down: the refusal page ``key`` with HTTP
+    ``status`` (``refusal`` below renders it; registered on the app)."""
+
+    def __init__(self, key: str, status: int, locale: str | None = None) -> None:
+        super().__init__(key)
+        self.key, self.status, self.locale = key, status, locale
+
+
+async def refusal(_request: Request, exc: Exception) -> HTMLResponse:
+    assert isinstance(exc, Refused)
+    return problem(exc.key, exc.status, exc.locale)
+
+
+async def signed_in(request: Request, now: datetime) -> Session:
+    """The request's live session; refused with 401 without one."""
+    found = await auth.session_of(store.current, request.cookies.get(COOKIE), now)
+    if found is None:
+        raise Refused("console.problem.no_session", 401)
+    return found
 
 
 def same_origin(request: Request) -> bool:
@@ -83,12 +101,13 @@ def same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc == host
 
 
-async def checked_form(request: Request, session: Session) -> dict[str, str] | None:
-    """The form's fields, or None when its CSRF token or origin is wrong."""
+async def checked_form(request: Request, session: Session) -> dict[str, str]:
+    """The form's fields; refused with 403 when its CSRF token or origin is
+    wrong."""
     form = await request.form()
     fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
     if not same_origin(request) or not auth.csrf_ok(session, fields.get("csrf")):
-        return None
+        raise Refused("console.problem.csrf", 403, session.locale)
     return fields
 
 

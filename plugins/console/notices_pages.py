@@ -180,8 +180,6 @@ async def detail(config: LinliConfig, scope: Scope, notice: Notice) -> dict:
 async def _notices(request: Request) -> Response:
     now = now_utc()
     session = await signed_in(request, now)
-    if session is None:
-        return problem("console.problem.no_session", 401)
     env, scope, locale = env_scope(session)
     config = env.config
     try:
@@ -224,8 +222,6 @@ async def _notices(request: Request) -> Response:
 async def _notice(notice_id: int, request: Request) -> Response:
     now = now_utc()
     session = await signed_in(request, now)
-    if session is None:
-        return problem("console.problem.no_session", 401)
     env, scope, locale = env_scope(session)
     notice = await visible_notice(env.config, scope, notice_id)
     if notice is None:
@@ -282,10 +278,7 @@ def _nudge_reply(config: LinliConfig, notice: Notice, result, locale: str) -> st
 async def _nudge(notice_id: int, request: Request) -> Response:
     now = now_utc()
     session = await signed_in(request, now)
-    if session is None:
-        return problem("console.problem.no_session", 401)
-    if await checked_form(request, session) is None:
-        return problem("console.problem.csrf", 403, session.locale)
+    await checked_form(request, session)
     config, scope = store.current, Scope.from_json(session.scope)
     locale = session.locale
     notice = await visible_notice(config, scope, notice_id)

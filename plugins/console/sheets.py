@@ -169,8 +169,6 @@ def _size(sheet: Sheet, entries: int, used: int, total: int, locale: str) -> str
 async def _signups(request: Request) -> Response:
     now = now_utc()
     session = await signed_in(request, now)
-    if session is None:
-        return problem("console.problem.no_session", 401)
     env, scope, locale = env_scope(session)
     page, state = _listing(request)
     size = auth.section(env.config).page_size
@@ -213,8 +211,6 @@ async def _signups(request: Request) -> Response:
 async def _signup(sheet_id: int, request: Request) -> Response:
     now = now_utc()
     session = await signed_in(request, now)
-    if session is None:
-        return problem("console.problem.no_session", 401)
     env, scope, locale = env_scope(session)
     sheet = await _sheet(env.config, scope, sheet_id)
     if sheet is None:
@@ -262,8 +258,6 @@ async def _signup_export(sheet_id: int, kind: str, request: Request) -> Response
     for the sheet's creator and admins only, and audited."""
     now = now_utc()
     session = await signed_in(request, now)
-    if session is None:
-        return problem("console.problem.no_session", 401)
     env, scope, locale = env_scope(session)
     sheet = await _sheet(env.config, scope, sheet_id)
     if sheet is None or kind not in {"csv", "xlsx"}:
@@ -297,10 +291,7 @@ async def _signup_export(sheet_id: int, kind: str, request: Request) -> Response
 async def _signup_act(sheet_id: int, action: str, request: Request) -> Response:
     now = now_utc()
     session = await signed_in(request, now)
-    if session is None:
-        return problem("console.problem.no_session", 401)
-    if await checked_form(request, session) is None:
-        return problem("console.problem.csrf", 403, session.locale)
+    await checked_form(request, session)
     env, scope, locale = env_scope(session)
     sheet = await _sheet(env.config, scope, sheet_id)
     if sheet is None or action not in {"close", "remind"}:
@@ -371,8 +362,6 @@ def _hidden(vote: Vote) -> bool:
 async def _votes(request: Request) -> Response:
     now = now_utc()
     session = await signed_in(request, now)
-    if session is None:
-        return problem("console.problem.no_session", 401)
     env, scope, locale = env_scope(session)
     page, state = _listing(request)
     size = auth.section(env.config).page_size
@@ -457,8 +446,6 @@ async def _ballots(vote: Vote, locale: str, tz: ZoneInfo) -> list[dict]:
 async def _vote_page(vote_id: int, request: Request) -> Response:
     now = now_utc()
     session = await signed_in(request, now)
-    if session is None:
-        return problem("console.problem.no_session", 401)
     env, scope, locale = env_scope(session)
     vote = await _vote(env.config, scope, vote_id)
     if vote is None:
@@ -517,8 +504,6 @@ async def _vote_export(vote_id: int, what: str, request: Request) -> Response:
     who may close the vote, audited."""
     now = now_utc()
     session = await signed_in(request, now)
-    if session is None:
-        return problem("console.problem.no_session", 401)
     env, scope, locale = env_scope(session)
     vote = await _vote(env.config, scope, vote_id)
     refused = (
@@ -553,10 +538,7 @@ async def _vote_export(vote_id: int, what: str, request: Request) -> Response:
 async def _vote_act(vote_id: int, action: str, request: Request) -> Response:
     now = now_utc()
     session = await signed_in(request, now)
-    if session is None:
-        return problem("console.problem.no_session", 401)
-    if await checked_form(request, session) is None:
-        return problem("console.problem.csrf", 403, session.locale)
+    await checked_form(request, session)
     env, scope, locale = env_scope(session)
     vote = await _vote(env.config, scope, vote_id)
     if vote is None or action not in {"close", "remind"}:
