@@ -10,11 +10,13 @@ and starts each handler with ``await signed_in(request, now)``, which (like
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from plugins.core import Role, store
 from plugins.tickets.env import Env
@@ -23,6 +25,8 @@ from . import auth
 from .auth import COOKIE, Scope
 from .models import Session
 from .pages import render
+
+M = TypeVar("M", bound=Model)
 
 PREFIX = "/console"
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -138,3 +142,21 @@ async def take_flash(session: Session) -> str:
 
 async def leave_flash(session: Session, text: str) -> None:
     await Session.filter(id=session.id).update(flash=text)
+
+
+def page_asked(request: Request) -> int:
+    """The page a list was asked for (``?page=``): 1, 2, … up to 10,000."""
+    try:
+        return min(10_000, max(1, int(request.query_params.get("page", "1"))))
+    except ValueError:
+        return 1
+
+
+async def one_page(
+    query: QuerySet[M], page: int, size: int, *order: str
+) -> tuple[list[M], int, int]:
+    """One page of a query, newest first by ``order``: (rows, how many in
+    all, how many pages)."""
+    total = await query.count()
+    rows = await query.order_by(*order).offset((page - 1) * size).limit(size)
+    return rows, total, max(1, -(-total // size))

@@ -44,6 +44,7 @@ from .http import (  # noqa: E402
     html,
     leave_flash,
     nav,
+    page_asked,
     problem,
     router,
     signed_in,
@@ -182,10 +183,7 @@ async def _notices(request: Request) -> Response:
     session = await signed_in(request, now)
     env, scope, locale = env_scope(session)
     config = env.config
-    try:
-        page_no = min(10_000, max(1, int(request.query_params.get("page", "1"))))
-    except ValueError:
-        page_no = 1
+    page_no = page_asked(request)
     size = auth.section(config).page_size
     notices, more = await listed_notices(config, scope, page_no, size)
     rows = []

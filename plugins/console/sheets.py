@@ -53,6 +53,8 @@ from .http import (  # noqa: E402
     html,
     leave_flash,
     nav,
+    one_page,
+    page_asked,
     problem,
     router,
     signed_in,
@@ -80,12 +82,8 @@ def _seen(query, config: LinliConfig, scope: Scope):
 
 def _listing(request: Request) -> tuple[int, str]:
     """The page asked for (1, 2, …) and the state filter ("" for all)."""
-    try:
-        page = max(1, int(request.query_params.get("page", "1")))
-    except ValueError:
-        page = 1
     state = request.query_params.get("state", "")
-    return page, state if state in STATES else ""
+    return page_asked(request), state if state in STATES else ""
 
 
 def _group_name(config: LinliConfig, group: str) -> str:
@@ -175,10 +173,7 @@ async def _signups(request: Request) -> Response:
     query = _seen(Sheet.all(), env.config, scope)
     if state:
         query = query.filter(status=state)
-    total = await query.count()
-    sheets = (
-        await query.order_by("-created_at", "-id").offset((page - 1) * size).limit(size)
-    )
+    sheets, total, pages = await one_page(query, page, size, "-created_at", "-id")
     sizes = await _sizes(sheets)
     rows = [
         {
@@ -200,7 +195,7 @@ async def _signups(request: Request) -> Response:
             rows=rows,
             total=total,
             page_no=page,
-            pages=max(1, -(-total // size)),
+            pages=pages,
             state=state,
             states=STATES,
         )
@@ -368,10 +363,7 @@ async def _votes(request: Request) -> Response:
     query = _seen(Vote.all(), env.config, scope)
     if state:
         query = query.filter(status=state)
-    total = await query.count()
-    found = (
-        await query.order_by("-created_at", "-id").offset((page - 1) * size).limit(size)
-    )
+    found, total, pages = await one_page(query, page, size, "-created_at", "-id")
     voters = dict(
         await Total.filter(vote_id__in=[v.id for v in found], option=0).values_list(
             "vote_id", "count"
@@ -395,7 +387,7 @@ async def _votes(request: Request) -> Response:
             rows=rows,
             total=total,
             page_no=page,
-            pages=max(1, -(-total // size)),
+            pages=pages,
             state=state,
             states=STATES,
         )
