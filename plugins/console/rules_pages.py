@@ -26,9 +26,9 @@ from plugins.core import (
     format_time,
     mask_private,
     port_for_group,
-    t,
 )
 from plugins.rules import service
+from plugins.rules.commands import pardon_reply
 from plugins.rules.models import Blacklisted, Case
 from plugins.tickets.env import now_utc
 
@@ -121,19 +121,6 @@ def acting_group(config: LinliConfig, scope: Scope, group: str) -> str | None:
     staff = [g for g in service.staff_groups(config) if estate(g) == estate(group)]
     mine = [g for g in staff if g in scope.staff_groups]
     return (mine or staff or [None])[0]
-
-
-def pardon_reply(result: service.Pardon, case_id: int, locale: str) -> str:
-    """What ``/撤销`` answers (plugins.rules.commands._pardon)."""
-    if result.already:
-        return t(locale, "rules.cmd.pardon_already", case=case_id)
-    lines = [t(locale, "rules.cmd.pardoned", case=case_id, count=result.strikes)]
-    if result.unmuted:
-        lines.append(t(locale, "rules.cmd.pardon_unmuted"))
-    if result.unblacklisted:
-        lines.append(t(locale, "rules.cmd.pardon_unblacklisted"))
-    lines.extend(result.problems)
-    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------

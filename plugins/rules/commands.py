@@ -408,12 +408,18 @@ async def _pardon(ctx: Context, args: Message) -> None:
     )
     if result.case is None:
         await ctx.finish(ctx.t("rules.cmd.pardon_unknown", case=case_id))
+    await ctx.finish(pardon_reply(result, case_id, ctx.locale))
+
+
+def pardon_reply(result: service.Pardon, case_id: int, locale: str) -> str:
+    """What ``/撤销`` answers for a case that exists (the console's pardon
+    button shows the same)."""
     if result.already:
-        await ctx.finish(ctx.t("rules.cmd.pardon_already", case=case_id))
-    lines = [ctx.t("rules.cmd.pardoned", case=case_id, count=result.strikes)]
+        return t(locale, "rules.cmd.pardon_already", case=case_id)
+    lines = [t(locale, "rules.cmd.pardoned", case=case_id, count=result.strikes)]
     if result.unmuted:
-        lines.append(ctx.t("rules.cmd.pardon_unmuted"))
+        lines.append(t(locale, "rules.cmd.pardon_unmuted"))
     if result.unblacklisted:
-        lines.append(ctx.t("rules.cmd.pardon_unblacklisted"))
+        lines.append(t(locale, "rules.cmd.pardon_unblacklisted"))
     lines.extend(result.problems)
-    await ctx.finish("\n".join(lines))
+    return "\n".join(lines)
