@@ -205,6 +205,7 @@ async def _route() -> None:
                 info.user,
                 info.display_name,
                 store.current.core.household_pattern,
+                username=info.username,
             )
         except Exception:
             logger.exception(f"could not record member {info.user} of {info.group}")

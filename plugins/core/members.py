@@ -13,9 +13,14 @@ _CACHE_SIZE = 100_000
 _known: OrderedDict[tuple[str, str], tuple[str, str | None]] = OrderedDict()
 
 
-async def seen(group: str, user: str, display_name: str, pattern: str) -> None:
+async def seen(
+    group: str, user: str, display_name: str, pattern: str, username: str | None = None
+) -> None:
+    """Record a member who wrote: name, household and (Telegram) @username,
+    lower-cased so that ``@username`` finds them; written only when changed."""
     household = parse_household(display_name, pattern)
-    value = (display_name, household.key if household else None)
+    handle = (username or "").lower() or None
+    value = (display_name, household.key if household else None, handle)
     key = (group, user)
     if _known.get(key) == value:
         _known.move_to_end(key)
@@ -28,11 +33,15 @@ async def seen(group: str, user: str, display_name: str, pattern: str) -> None:
     await KnownMember.bulk_create(
         [
             KnownMember(
-                group=group, user=user, display_name=display_name, household=value[1]
+                group=group,
+                user=user,
+                display_name=display_name,
+                household=value[1],
+                username=handle,
             )
         ],
         on_conflict=["group", "user"],
-        update_fields=["display_name", "household", "last_seen"],
+        update_fields=["display_name", "household", "username", "last_seen"],
     )
 
 

@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from nonebot import logger
 from nonebot.adapters import Message
 
 from adapters import EventInfo, qualify
@@ -19,7 +17,6 @@ from plugins.core import (
     command,
     format_duration,
     format_time,
-    hook,
     mask_private,
     parse_duration,
     port_for_group,
@@ -145,34 +142,6 @@ async def find_target(ctx: Context, args: Message) -> Target:
     if quoted.user == me:  # a reply to linli's own message names nobody
         return target
     return Target(quoted.user, text)
-
-
-# (group, user) → the username last written, so that a member's messages write
-# it once, not each time; bounded like core's own cache of members seen
-_USERNAMES_CACHED = 100_000
-_usernames: OrderedDict[tuple[str, str], str | None] = OrderedDict()
-
-
-@hook(0, enabled=lambda ctx: ctx.info.username is not None and bool(ctx.group))
-async def _record_username(ctx: Context) -> bool:
-    """Remember the sender's @username with the member core recorded (core
-    writes the KnownMember row before the hooks run), so that ``@username``
-    finds them. Bookkeeping only: it never handles the message."""
-    assert ctx.group is not None and ctx.info.username is not None
-    key = (ctx.group, ctx.user)
-    value = ctx.info.username.lower() or None
-    if key in _usernames and _usernames[key] == value:
-        _usernames.move_to_end(key)
-        return False
-    try:
-        await KnownMember.filter(group=ctx.group, user=ctx.user).update(username=value)
-    except Exception:
-        logger.exception(f"could not record the username of {ctx.user}")
-        return False
-    _usernames[key] = value
-    if len(_usernames) > _USERNAMES_CACHED:
-        _usernames.popitem(last=False)
-    return False
 
 
 def parse_case(text: str) -> tuple[int, str] | None:

@@ -252,14 +252,14 @@ def _args(*segments):
 
 async def test_an_at_username_is_found_among_the_members_seen(app: App) -> None:
     """Bot API: "mention" (@username) carries no user id, so the member is
-    looked up in what linli recorded when they wrote (the rules hook stores
-    the username, lower-cased, on their KnownMember); unknown names are said."""
+    looked up in what linli recorded when they wrote (core's members.seen
+    stores the username, lower-cased, on their KnownMember); unknown names
+    are said."""
     from plugins.core import members
-    from plugins.rules.commands import _record_username, find_target
+    from plugins.rules.commands import find_target
 
     group, user = "tg:-1004700", f"tg:{next(_users)}"
-    await members.seen(group, user, "张三", r"(?P<building>\d+)")
-    await _record_username(_Ctx(_tg_info(user, "Zhang_San")))  # type: ignore[arg-type]
+    await members.seen(group, user, "张三", r"(?P<building>\d+)", "Zhang_San")
     admin = _Ctx(_tg_info("tg:500", "wang"))
     args = _args(("text", " "), ("mention", "@zhang_san"), ("text", " 10m 刷屏"))
     target = await find_target(admin, args)  # type: ignore[arg-type]
@@ -275,12 +275,10 @@ async def test_an_at_username_is_found_among_the_members_seen(app: App) -> None:
 async def test_a_changed_or_dropped_username_is_recorded(app: App) -> None:
     from plugins.core import members
     from plugins.core.models import KnownMember
-    from plugins.rules.commands import _record_username
 
     group, user = "tg:-1004700", f"tg:{next(_users)}"
-    await members.seen(group, user, "李梅", r"(?P<building>\d+)")
     for username, stored in (("LiMei", "limei"), ("limei", "limei"), ("", None)):
-        await _record_username(_Ctx(_tg_info(user, username)))  # type: ignore[arg-type]
+        await members.seen(group, user, "李梅", r"(?P<building>\d+)", username)
         row = await KnownMember.get(group=group, user=user)
         assert row.username == stored
 
