@@ -104,6 +104,9 @@ class Signal(_Model):
 
     enabled: bool = True
     weight: float = Field(1.0, ge=-20, le=20)
+    # at most this much however many of its words a message has (default:
+    # twice the weight)
+    most: float | None = Field(None, ge=-40, le=40)
     words: list[str] = Field(default_factory=list)
     # fraud: who the scam pretends to be, for the group warning
     scheme: str | None = None
@@ -148,6 +151,10 @@ class Scoring(_Model):
     enabled: bool = True
     act: float = Field(5.0, gt=0)
     report: float | None = Field(3.5, gt=0)
+    # a verdict needs one of these signals too (else nothing): for ads, some
+    # business language or a link, so that a neighbour's "请联系我 138…" is
+    # neither punished nor reported
+    needs: list[str] = Field(default_factory=list)
     signals: dict[str, Signal] = Field(default_factory=dict)
 
     @field_validator("report")
@@ -160,6 +167,11 @@ class Scoring(_Model):
 
 
 class AdScoring(Scoring):
+    act: float = Field(3.5, gt=0)
+    report: float | None = Field(3.5, gt=0)
+    needs: list[str] = Field(
+        default_factory=lambda: ["promo", "merchant", "event", "trade", "link"]
+    )
     signals: dict[str, Signal] = Field(
         default_factory=lambda: {
             k: Signal.model_validate(v) for k, v in DEFAULT_AD_SIGNALS.items()

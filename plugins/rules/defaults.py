@@ -64,7 +64,8 @@ DEFAULT_URGENT_WORDS: tuple[str, ...] = (
 # scored evidence (issue 18). Written for residents' groups: what a stranger
 # selling something or a scammer writes, not what neighbours say to each other.
 # Each signal counts once with its weight, and each further word of the same
-# signal adds half the weight again (at most twice the weight in all); the sum
+# signal adds half the weight again (at most twice the weight in all, or
+# ``most``); the sum
 # is compared with the thresholds (``score.act``, ``score.report``). Negative
 # weights are warnings about ads or fraud ("谨防…", "是骗子"), which neighbours
 # post and scammers do not.
@@ -74,7 +75,11 @@ DEFAULT_URGENT_WORDS: tuple[str, ...] = (
 # are extra handles) and "link" (a link whose host is not whitelisted) are
 # built in; the others are word lists.
 DEFAULT_AD_SIGNALS: dict[str, dict[str, object]] = {
-    "contact": {"weight": 2.0, "words": ["加微信", "加我微信", "微信同号", "v同号"]},
+    "contact": {
+        "weight": 2.0,
+        "most": 2.0,
+        "words": ["加微信", "加我微信", "微信同号", "v同号"],
+    },
     "link": {"weight": 3.5},
     "suspicious_host": {"weight": 2.0},
     "cta": {
@@ -83,7 +88,8 @@ DEFAULT_AD_SIGNALS: dict[str, dict[str, object]] = {
             "详询", "咨询热线", "热线", "欢迎来电", "欢迎致电", "来电咨询", "电话咨询",
             "欢迎咨询", "加我", "扫码", "扫一扫", "点击", "私聊", "私信", "私我",
             "联系我", "预约", "报名", "到店", "进店", "速来", "抢购", "先到先得",
-            "名额有限", "下单", "订购", "详情请", "欢迎选购", "咨询电话", "联系电话",
+            "名额有限", "下单", "订购", "详情请", "欢迎选购", "服务热线", "免费咨询",
+            "免费上门", "上门服务", "欢迎订购", "欢迎垂询", "垂询",
         ],
     },
     "promo": {
@@ -105,7 +111,29 @@ DEFAULT_AD_SIGNALS: dict[str, dict[str, object]] = {
             "辅导班", "补习", "早教", "健身", "美容", "美甲", "瘦身", "加盟", "货源",
             "批发", "厂家", "直销", "家政", "开锁", "搬家", "回收", "二手车", "车险",
             "信用卡", "办卡", "套餐", "流量卡", "净水器", "保健品", "微商", "专卖",
-            "专柜", "门店", "品牌",
+            "专柜", "门店", "品牌", "户型", "现房", "精装", "均价", "在售", "热销",
+            "小班", "一对一", "试听", "学员", "课程", "新品", "正品", "厂价", "定制",
+            "一条龙", "质保", "话费", "营业厅", "酒店", "餐厅", "订餐", "办证", "学历",
+            "文凭",
+        ],
+    },
+    # a business speaking of itself or to its customers (not to neighbours)
+    "merchant": {
+        "weight": 1.5,
+        "words": [
+            "本店", "本公司", "我公司", "我司", "本中心", "我店", "竭诚", "为您提供",
+            "期待您的", "恭候", "敬请", "尊敬的客户", "尊敬的会员", "亲爱的会员",
+            "尊敬的用户", "贵宾", "vip客户", "会员卡", "欢迎新老",
+            "诚邀", "本机构", "专业从事", "主营", "承接", "代办", "我们专业",
+            "欢迎惠顾", "惠顾",
+        ],
+    },
+    # an event or a deadline to hurry customers in
+    "event": {
+        "weight": 1.0,
+        "words": [
+            "即日起", "活动时间", "活动期间", "火爆", "盛大开业", "全场", "惊喜",
+            "机会难得", "不容错过", "仅限", "限量", "最后几天", "抢先", "提前预订",
         ],
     },
     "caution": {
@@ -124,11 +152,13 @@ DEFAULT_AD_SIGNALS: dict[str, dict[str, object]] = {
 DEFAULT_FRAUD_SIGNALS: dict[str, dict[str, object]] = {
     "police": {
         "weight": 2.0,
+        "most": 2.0,
         "scheme": "police",
         "words": [
             "公安局", "派出所", "民警", "警官", "检察院", "检察官", "法院", "公检法",
-            "刑警", "网警", "反诈中心", "通缉令", "逮捕令", "拘留", "立案", "传票",
-            "案件编号",
+            "刑警", "网警", "反诈中心", "通缉令", "逮捕令", "传票", "案件编号",
+            "您涉嫌", "你涉嫌", "涉嫌洗钱", "配合调查", "资金清查", "资金核查",
+            "您名下", "你名下",
         ],
     },
     "service": {
@@ -195,7 +225,7 @@ DEFAULT_FRAUD_SIGNALS: dict[str, dict[str, object]] = {
         "weight": 2.0,
         "words": [
             "安全账户", "转账", "转到", "汇款", "打款", "验证码", "下载app",
-            "下载软件", "屏幕共享", "共享屏幕", "冻结", "涉嫌", "洗钱", "解冻",
+            "下载软件", "屏幕共享", "共享屏幕", "冻结", "洗钱", "解冻",
             "保证金", "手续费", "激活费", "银行卡号", "密码", "个人信息",
             "身份证照片", "会议软件", "腾讯会议", "zoom",
         ],

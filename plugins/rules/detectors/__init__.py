@@ -145,8 +145,9 @@ class Engine:
     def _fraud(self, normalized: str, found: dict[str, list[str]]) -> Hit | None:
         scoring = self.cfg.fraud.score
         weights = _weights(scoring)
-        parts = score.word_contributions(found, weights)
-        verdict = score.judge(parts, scoring.act, scoring.report)
+        caps = {name: sig.most for name, sig in scoring.signals.items()}
+        parts = score.word_contributions(found, weights, caps)
+        verdict = score.judge(parts, scoring.act, scoring.report, scoring.needs)
         if not verdict.level:
             return None
         schemes = [
@@ -170,7 +171,8 @@ class Engine:
         cfg = self.cfg.ads
         scoring = cfg.score
         weights = _weights(scoring)
-        parts = score.word_contributions(found, weights)
+        caps = {name: sig.most for name, sig in scoring.signals.items()}
+        parts = score.word_contributions(found, weights, caps)
         so_far = sum(c.points for c in parts)
         floor = scoring.report if scoring.report is not None else scoring.act
         # the patterns run only when they could lift the words over a threshold
@@ -188,7 +190,7 @@ class Engine:
             handle = score.contact(normalized)
             if handle is not None:
                 parts.append(score.Contribution("contact", handle, weights["contact"]))
-        verdict = score.judge(parts, scoring.act, scoring.report)
+        verdict = score.judge(parts, scoring.act, scoring.report, scoring.needs)
         if not verdict.level:
             return None
         linked = any(c.signal == "link" for c in verdict.contributions)

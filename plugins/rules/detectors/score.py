@@ -64,12 +64,13 @@ class Verdict:
         return f"{rule} {self.score:g}≥{self.threshold:g}: {parts}"
 
 
-def points(weight: float, count: int) -> float:
-    """One word: the weight; each further word half of it again, at most twice."""
+def points(weight: float, count: int, most: float | None = None) -> float:
+    """One word: the weight; each further word half of it again, at most
+    ``most`` (twice the weight unless given)."""
     if count <= 0:
         return 0.0
     total = weight * (1 + 0.5 * (count - 1))
-    cap = 2 * weight
+    cap = 2 * weight if most is None else most
     return max(total, cap) if weight < 0 else min(total, cap)
 
 
@@ -98,25 +99,40 @@ def suspicious(host: str, patterns: Sequence[str]) -> bool:
 
 
 def word_contributions(
-    found: Mapping[str, list[str]], weights: Mapping[str, float]
+    found: Mapping[str, list[str]],
+    weights: Mapping[str, float],
+    caps: Mapping[str, float | None] | None = None,
 ) -> list[Contribution]:
     """``found``: signal → the distinct words of it in the message."""
     out = []
+    caps = caps or {}
     for signal, words in found.items():
         weight = weights.get(signal)
         if weight is None or not words:
             continue
         out.append(
-            Contribution(signal, "/".join(words[:3]), points(weight, len(words)))
+            Contribution(
+                signal,
+                "/".join(words[:3]),
+                points(weight, len(words), caps.get(signal)),
+            )
         )
     return out
 
 
 def judge(
-    contributions: list[Contribution], act: float, report: float | None
+    contributions: list[Contribution],
+    act: float,
+    report: float | None,
+    needs: Sequence[str] = (),
 ) -> Verdict:
+    """The sum against the thresholds; with ``needs``, one of those signals
+    must be there too (else nothing: a neighbour's "请联系我 138…" is neither
+    acted on nor reported)."""
     score = round(sum(c.points for c in contributions), 2)
     ordered = tuple(sorted(contributions, key=lambda c: -abs(c.points)))
+    if needs and not any(c.signal in needs and c.points > 0 for c in ordered):
+        return Verdict(score, ordered, "", report or act)
     if score >= act:
         return Verdict(score, ordered, "act", act)
     if report is not None and score >= report:
