@@ -166,3 +166,45 @@ def _notice(kind: str, user: int) -> dict:
         "operator_id": 0,
         "user_id": user,
     }
+
+
+FRAUD = (
+    "【物业财务通知】您的物业费已逾期未缴，请立即加微信 wuye8888 转账缴费，否则停水停电"
+)
+
+
+async def test_fraud_script_is_recalled_and_the_group_warned(
+    linli_process: LinliProcess,
+) -> None:
+    """A stranger posing as the property office collecting fees (a scam the
+    seeds name): recalled, the group told it is a scam and not to transfer
+    money, the staff group given the case with its scored evidence; a
+    resident asking about the fee is untouched."""
+    linli_process.config_text = CONFIG
+    await linli_process.start()
+    try:
+        async with linli_process.connect() as onebot:
+            scam = await onebot.group_message(FRAUD, user=4301, card="物业财务")
+            await onebot.expect_call(
+                "delete_msg", where=lambda c: c.params["message_id"] == scam
+            )
+            warning = await onebot.expect_call(
+                "send_group_msg", where=_group_text(1000, "【防骗提醒】", "物业")
+            )
+            assert "请勿转账" in text_of(warning)
+            staff = await onebot.expect_call(
+                "send_group_msg", where=_group_text(2000, "【违规记录】")
+            )
+            assert "property" in text_of(staff) and "转账" in text_of(staff)
+
+            before = len(onebot.calls)
+            asked = await onebot.group_message("物业费什么时候交？", user=4302)
+            await asyncio.sleep(0.6)
+            assert not [
+                c
+                for c in onebot.calls[before:]
+                if c.action == "delete_msg" and c.params["message_id"] == asked
+            ]
+    finally:
+        await linli_process.stop()
+        print(linli_process.log()[-4000:])
