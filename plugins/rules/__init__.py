@@ -7,7 +7,7 @@ in commands.py.
 
 from __future__ import annotations
 
-from nonebot import logger, on_notice, on_request, require
+from nonebot import get_driver, logger, on_notice, on_request, require
 from nonebot.adapters import Bot, Event
 from nonebot.plugin import PluginMetadata
 
@@ -25,7 +25,7 @@ from plugins.core import (  # noqa: E402
 )
 from plugins.core.bots import port_of, v11_platform  # noqa: E402
 
-from . import commands, config, joins  # noqa: E402, F401  (config registers)
+from . import commands, config, joins, learning  # noqa: E402, F401  (config registers)
 from .guard import GUARD  # noqa: E402
 
 register_models("rules", "plugins.rules")
@@ -34,11 +34,20 @@ __plugin_meta__ = PluginMetadata(
     name="rules",
     description="群规：违规检测与 警告 → 禁言 → 移出 的处理阶梯",
     usage="/群规 (/rules), /申诉 (/appeal); 管理员: /警告 /禁言 /解禁 /踢 "
-    "/警告记录 /清除警告 /撤销",
+    "/警告记录 /清除警告 /撤销 /举报 /误判",
     type="application",
     supported_adapters={"~onebot.v11", "~onebot.v12"},
     extra={"linli": {"section": "rules", "help": "rules.help", "manage": "admin"}},
 )
+
+
+@get_driver().on_startup
+async def _learned() -> None:
+    """The learned signal's model, from the database (after core opened it)."""
+    try:
+        await learning.load(learning.estate_of(store.current, None))
+    except Exception:  # the bot must start even so: the seeds alone then
+        logger.exception("rules: could not load the learned signal")
 
 
 @hook(1)

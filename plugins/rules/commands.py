@@ -1,5 +1,5 @@
 """The commands: /群规 /申诉 for everyone; /警告 /禁言 /解禁 /踢 /警告记录
-/清除警告 /撤销 for admins. Parse → service → reply."""
+/清除警告 /撤销 /举报 /误判 for admins. Parse → service → reply."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from plugins.core import (
 )
 from plugins.core.models import KnownMember
 
-from . import service
+from . import learning, service
 from .joins import rules_text
 from .ladder import DEFAULT_MUTE_SECONDS, MAX_MUTE_SECONDS, first_mute, steps_of
 
@@ -367,17 +367,94 @@ async def _reset(ctx: Context, args: Message) -> None:
 
 @command("撤销", "pardon")
 async def _pardon(ctx: Context, args: Message) -> None:
+    result, case_id = await _pardoned(ctx, args, "rules.cmd.usage.pardon")
+    await ctx.finish(pardon_reply(result, case_id, ctx.locale))
+
+
+async def _pardoned(
+    ctx: Context, args: Message, usage: str
+) -> tuple[service.Pardon, int]:
+    """``/撤销 案件号`` and ``/误判 案件号``: the case pardoned (it exists)."""
     await ctx.require(Role.ADMIN)
     parsed = parse_case(args.extract_plain_text())
     if parsed is None:
-        await ctx.finish(ctx.t("rules.cmd.usage.pardon"))
+        await ctx.finish(ctx.t(usage))
     case_id = parsed[0]
     result = await service.pardon(
         case_id, actor=ctx.user, config=ctx.config, ports=port_for_group
     )
     if result.case is None:
         await ctx.finish(ctx.t("rules.cmd.pardon_unknown", case=case_id))
-    await ctx.finish(pardon_reply(result, case_id, ctx.locale))
+    return result, case_id
+
+
+@command("误判", "misjudged")
+async def _misjudged(ctx: Context, args: Message) -> None:
+    """The machine was wrong: pardon the case as /撤销 does, and teach its
+    text to the learned signal as an ordinary message."""
+    result, case_id = await _pardoned(ctx, args, "rules.cmd.usage.misjudged")
+    case = result.case
+    assert case is not None
+    lines = [pardon_reply(result, case_id, ctx.locale)]
+    taught = None
+    if learning.learnable(case):
+        estate = learning.estate_of(ctx.config, case.group)
+        taught = await learning.teach(
+            case.text, learning.OK, actor=ctx.user, case=case, estate=estate
+        )
+    if taught is None:
+        lines.append(ctx.t("rules.cmd.learn_nothing"))
+    else:
+        lines.append(_taught(ctx, taught))
+    await ctx.finish("\n".join(lines))
+
+
+def _taught(ctx: Context, taught: learning.Taught) -> str:
+    key = (
+        "rules.cmd.learnt_ad" if taught.label == learning.AD else "rules.cmd.learnt_ok"
+    )
+    return ctx.t(key, ads=taught.ads, ordinary=taught.ordinary)
+
+
+@command("举报", "广告", "spam")
+async def _report(ctx: Context, args: Message) -> None:
+    """A reply to an ad: recall it, the ladder as for a detector's ad (the
+    admin named in the case), and teach its text to the learned signal."""
+    await ctx.require(Role.ADMIN)
+    if ctx.group is None:
+        await ctx.finish(ctx.t("rules.cmd.group_only"))
+    quoted = await ctx.replied()
+    if quoted is None:
+        await ctx.finish(ctx.t("rules.cmd.usage.report"))
+    target = await find_target(ctx, args)
+    if target.user is None:
+        await _nobody(ctx, target)
+        await ctx.finish(ctx.t("rules.cmd.usage.report"))
+    cfg = _cfg(ctx)
+    text = quoted.text
+    offence = service.Offence(
+        group=ctx.group,
+        user=target.user,
+        name=await name_of(ctx.group, target.user),
+        rule="ads",
+        reason="rules.reason.reported",
+        detail=ctx.t("rules.cmd.reported_by", admin=ctx.info.display_name),
+        text=text,
+        message_id=quoted.message_id,
+        strikes=cfg.ads.strikes,
+        action=cfg.ads.action,
+        actor=ctx.user,
+    )
+    outcome = await service.enforce(offence, port=ctx.port, cfg=cfg, config=ctx.config)
+    lines = [outcome.notice] if outcome.notice else []
+    taught = None
+    if text.strip():
+        estate = learning.estate_of(ctx.config, ctx.group)
+        taught = await learning.teach(
+            text, learning.AD, actor=ctx.user, case=outcome.case, estate=estate
+        )
+    lines.append(_taught(ctx, taught) if taught else ctx.t("rules.cmd.learn_no_text"))
+    await ctx.finish("\n".join(lines))
 
 
 def pardon_reply(result: service.Pardon, case_id: int, locale: str) -> str:

@@ -244,6 +244,23 @@ class AdsConfig(WordList):
         return out
 
 
+class LearningConfig(_Model):
+    """The learned signal: what admins taught with /举报 and /误判, added to
+    the ads verdict."""
+
+    enabled: bool = True
+    # admins must have taught this many ads and this many ordinary messages
+    # before the signal may act; until then it only reports
+    min_examples: int = Field(20, ge=0, le=100_000)
+    # points for a message the model is sure is an ad (probability 1)
+    weight: float = Field(2.0, ge=0, le=20)
+    # points taken off a message it is sure is ordinary (probability 0)
+    against: float = Field(0.0, ge=0, le=20)
+    # the probability of an ad above which the signal may lift a message over
+    # the act threshold (below: a report for the admins)
+    confidence: float = Field(0.95, gt=0.5, le=1)
+
+
 class FloodConfig(Detector):
     messages: int = Field(8, ge=2)
     seconds: PositiveSeconds = 5.0
@@ -363,6 +380,7 @@ class RulesConfig(Section):
     quiet_hours: QuietHoursConfig = Field(default_factory=QuietHoursConfig)
     raid: RaidConfig = Field(default_factory=RaidConfig)
     nickname: NicknameConfig = Field(default_factory=NicknameConfig)
+    learning: LearningConfig = Field(default_factory=LearningConfig)
 
     def detector(self, rule: str) -> Detector:
         """The settings of the detector that reports ``rule``."""

@@ -19,7 +19,7 @@ from nonebot import logger
 from adapters import EventInfo, Port
 from plugins.core import LinliConfig, Role, store
 
-from . import service
+from . import learning, service
 from .config import RulesConfig
 from .detectors import Engine, Hit, word_lists
 from .detectors.flood import FloodTracker
@@ -99,7 +99,13 @@ class Guard:
             and self.raid.guarded(group, now)
             and self.raid.new_member(group, info.user, now, cfg.raid.new_member)
         )
-        hits = engine.content(info.text, info.segments, strict=strict)
+        model = learning.current(learning.estate_of(config, group))
+        hits = engine.content(
+            info.text,
+            info.segments,
+            strict=strict,
+            model=model if cfg.learning.enabled else None,
+        )
         if hits:
             return hits, strict
         from tortoise import timezone

@@ -1,4 +1,5 @@
-"""The rules plugin's tables: cases (with evidence), strikes, mutes, the blacklist."""
+"""The rules plugin's tables: cases (with evidence), strikes, mutes, the
+blacklist, and what admins taught the learned signal."""
 
 from __future__ import annotations
 
@@ -85,3 +86,38 @@ class Blacklisted(Model):
 
     class Meta:
         table = "rules_blacklist"
+
+
+class LearnedExample(Model):
+    """A message an admin taught the learned signal: an ad (/举报) or an
+    ordinary message (/误判). Kept so that a case taught twice counts once and
+    a case taught the other way round is first forgotten."""
+
+    id = fields.BigIntField(primary_key=True)
+    estate = fields.CharField(max_length=64)
+    label = fields.CharField(max_length=8)  # "ad" | "ok"
+    text = fields.TextField()
+    case: fields.ForeignKeyNullableRelation[Case] = fields.ForeignKeyField(
+        "rules.Case", related_name="learned", null=True, on_delete=fields.SET_NULL
+    )
+    actor = fields.CharField(max_length=128, default="")
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "rules_learned_example"
+        indexes = (("estate", "label"),)
+
+
+class LearnedGram(Model):
+    """The learned signal's model: how many taught messages of a label had
+    this character gram (1–3 characters of the compacted text)."""
+
+    id = fields.BigIntField(primary_key=True)
+    estate = fields.CharField(max_length=64)
+    label = fields.CharField(max_length=8)
+    gram = fields.CharField(max_length=16)
+    count = fields.IntField(default=0)
+
+    class Meta:
+        table = "rules_learned_gram"
+        unique_together = (("estate", "label", "gram"),)

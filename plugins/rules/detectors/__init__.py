@@ -19,7 +19,7 @@ from adapters.port import Segment
 from plugins.core.privacy import mask_private
 
 from ..config import RulesConfig
-from . import ads, personal_data, score
+from . import ads, learned, personal_data, score
 from .flood import FloodTracker
 from .mention_all import mentions_all
 from .quiet_hours import QuietReminders, in_quiet_hours, local_time, urgent
@@ -98,9 +98,17 @@ class Engine:
         self.words = words
 
     def content(
-        self, text: str, segments: Sequence[Segment], *, strict: bool = False
+        self,
+        text: str,
+        segments: Sequence[Segment],
+        *,
+        strict: bool = False,
+        model: learned.NaiveBayes | None = None,
     ) -> list[Hit]:
-        """What the message itself breaks (words, ads, fraud, @all, private data)."""
+        """What the message itself breaks (words, ads, fraud, @all, private data).
+
+        ``model``: what the estate's admins taught (the ``learned`` signal of
+        the ads verdict), in memory."""
         cfg = self.cfg
         hits: list[Hit] = []
         flat = compacted(text)
@@ -130,7 +138,11 @@ class Engine:
             h.rule in ("ads", "fraud") and not h.report for h in hits
         ):
             found_ad = self._ads(
-                flat.normalized, segments, strict=strict, found=signals.get("ads", {})
+                flat.normalized,
+                segments,
+                strict=strict,
+                found=signals.get("ads", {}),
+                learnt=(flat.text, model) if model is not None else None,
             )
             if found_ad is not None:
                 hits.append(found_ad)
@@ -166,9 +178,17 @@ class Engine:
         )
 
     def _ad_score(
-        self, normalized: str, found: dict[str, list[str]], *, links: bool
+        self,
+        normalized: str,
+        found: dict[str, list[str]],
+        *,
+        links: bool,
+        learnt: tuple[str, learned.NaiveBayes] | None = None,
     ) -> Hit | None:
         cfg = self.cfg.ads
+        lcfg = self.cfg.learning
+        if not lcfg.enabled:
+            learnt = None
         scoring = cfg.score
         weights = _weights(scoring)
         caps = {name: sig.most for name, sig in scoring.signals.items()}
@@ -180,6 +200,8 @@ class Engine:
         if links:
             reach += max(0.0, weights.get("link", 0.0))
             reach += max(0.0, weights.get("suspicious_host", 0.0))
+        if learnt is not None:
+            reach += lcfg.weight
         if so_far + reach < floor:
             return None
         if links and _HAS_ALNUM_PAIR.search(normalized):
@@ -191,6 +213,8 @@ class Engine:
             if handle is not None:
                 parts.append(score.Contribution("contact", handle, weights["contact"]))
         verdict = score.judge(parts, scoring.act, scoring.report, scoring.needs)
+        if learnt is not None:
+            verdict = self._learned(verdict, parts, *learnt)
         if not verdict.level:
             return None
         linked = any(c.signal == "link" for c in verdict.contributions)
@@ -202,6 +226,44 @@ class Engine:
             verdict=verdict,
         )
 
+    def _learned(
+        self,
+        verdict: score.Verdict,
+        parts: list[score.Contribution],
+        flat: str,
+        model: learned.NaiveBayes,
+    ) -> score.Verdict:
+        """The verdict with the learned signal. It counts as business language
+        (``needs``) when it leans to "ad"; a model that admins have not taught
+        enough yet, or that is not sure of this message, may lift a message to
+        a report but never over the act threshold on its own."""
+        lcfg = self.cfg.learning
+        scoring = self.cfg.ads.score
+        guess = model.guess_flat(flat)
+        if not guess.known:
+            return verdict
+        ready = model.ready(lcfg.min_examples)
+        sure = ready and guess.probability >= lcfg.confidence
+        # points off only from a taught model sure that the message is ordinary
+        against = lcfg.against if ready else 0.0
+        if guess.probability > 1 - lcfg.confidence:
+            against = 0.0
+        points = learned.points(guess.probability, lcfg.weight, against)
+        if not points:
+            return verdict
+        signal = score.Contribution(
+            learned.SIGNAL, f"p={guess.probability:.2f}", points
+        )
+        needs = [*scoring.needs, learned.SIGNAL] if scoring.needs else []
+        lifted = score.judge([*parts, signal], scoring.act, scoring.report, needs)
+        if lifted.level == "act" and verdict.level != "act" and not sure:
+            if scoring.report is None:
+                return verdict
+            return score.Verdict(
+                lifted.score, lifted.contributions, "report", scoring.report
+            )
+        return lifted
+
     def _ads(
         self,
         normalized: str,
@@ -209,6 +271,7 @@ class Engine:
         *,
         strict: bool,
         found: dict[str, list[str]] | None = None,
+        learnt: tuple[str, learned.NaiveBayes] | None = None,
     ) -> Hit | None:
         cfg = self.cfg.ads
         if cfg.cards or cfg.invites:
@@ -232,7 +295,9 @@ class Engine:
             if number is not None:
                 return Hit("ads", "rules.reason.invite", number)
         if scored:
-            return self._ad_score(normalized, found or {}, links=cfg.links)
+            return self._ad_score(
+                normalized, found or {}, links=cfg.links, learnt=learnt
+            )
         return None
 
     def _personal(self, normalized: str) -> Hit | None:
