@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 
 from nonebot.exception import ActionFailed, ApiNotAvailable, NetworkError
 
-from .port import Capability, NotSupported, PlatformError, split_id
+from .download import download
+from .port import Capability, NotSupported, PlatformError, Segment, split_id
 
 T = TypeVar("T")
 
@@ -62,6 +63,16 @@ class BasePort:
 
     async def member_ids(self, group: str) -> frozenset[str]:
         raise NotSupported(Capability.MEMBER_LIST, self.platform)
+
+    async def image_bytes(
+        self, segment: Segment, *, limit: int, timeout: float
+    ) -> bytes | None:
+        """The image at the segment's ``url`` (OneBot v11 implementations and
+        Milky put a download URL in an incoming image segment)."""
+        url = segment.data.get("url")
+        if not isinstance(url, str) or not url:
+            return None
+        return await download(url, limit=limit, timeout=timeout)
 
     async def display_name(self, group: str, user: str, fallback: str) -> str:
         """The name of ``user`` in ``group`` where the message event carries

@@ -75,6 +75,12 @@ class ConsolePort(BasePort):
     async def kick(self, group: str, user: str, *, block: bool = False) -> None:
         self._need(Capability.KICK)
 
+    async def image_bytes(
+        self, segment: Segment, *, limit: int, timeout: float
+    ) -> bytes | None:
+        """The terminal sends text only: there is never an image to fetch."""
+        return None
+
     async def member(self, group: str, user: str) -> MemberInfo:
         found = await self._call("get_user", lambda: self.bot.get_user(self._raw(user)))
         return MemberInfo(user=user, nickname=found.nickname, card="", role=None)

@@ -357,7 +357,8 @@ def segments(message: Message) -> tuple[Segment, ...]:
         elif seg.type == "mention_all":
             out.append(Segment("mention_all", seg.type, data))
         elif seg.type == "image":
-            # an incoming image: resource_id and a temporary URL (temp_url)
+            # an incoming image: resource_id and a temporary URL (temp_url),
+            # which BasePort.image_bytes downloads
             data.setdefault("url", data.get("temp_url"))
             data.setdefault("file", data.get("resource_id"))
             out.append(Segment("image", seg.type, data))

@@ -27,6 +27,7 @@ from nonebot.adapters.onebot.v11 import (
 )
 
 from .base import BasePort, message_id_of, number_or_text
+from .download import download, inline
 from .port import (
     Capability,
     EventInfo,
@@ -269,6 +270,36 @@ class OneBotV11Port(BasePort):
         _reaction_action[self.bot] = ""
         self.capabilities = CAPABILITIES - {Capability.REACT}
         raise NotSupported(Capability.REACT, self.platform)
+
+    async def image_bytes(
+        self, segment: Segment, *, limit: int, timeout: float
+    ) -> bytes | None:
+        """An incoming image: NapCat's image segment carries ``url`` (a
+        download URL of QQ's servers), ``file`` (the file name), ``summary``,
+        ``sub_type`` and ``file_size`` (packages/napcat-onebot/api/msg.ts,
+        ``picElement``); Lagrange.OneBot's and go-cqhttp's carry ``url`` and
+        ``file`` too. Without a URL, ``get_image`` with the ``file`` answers
+        one (or, in NapCat, the content as ``base64``)."""
+        url = segment.data.get("url")
+        if isinstance(url, str) and url.startswith(("http://", "https://")):
+            return await download(url, limit=limit, timeout=timeout)
+        file = segment.data.get("file")
+        if not file:
+            return None
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(timeout):
+                found = await self.bot.call_api("get_image", file=str(file))
+        except (TimeoutError, ActionFailed, NetworkError, ApiNotAvailable) as exc:
+            logger.warning(f"get_image {file}: {exc!r}")
+            return None
+        if not isinstance(found, dict):
+            return None
+        url = found.get("url")
+        if isinstance(url, str) and url.startswith(("http://", "https://")):
+            left = max(0.1, timeout - (time.monotonic() - started))
+            return await download(url, limit=limit, timeout=left)
+        return inline(found.get("base64"), limit=limit)
 
     async def upload_file(
         self, path: str, name: str, *, group: str | None = None, user: str | None = None

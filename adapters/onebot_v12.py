@@ -27,6 +27,7 @@ from nonebot.adapters.onebot.v12 import (
 )
 
 from .base import BasePort, message_id_of
+from .download import download, inline
 from .port import (
     Capability,
     EventInfo,
@@ -392,6 +393,33 @@ class OneBotV12Port(BasePort):
         await self._call(
             "send_message", lambda: self.bot.send_message(**target, message=message)
         )
+
+    async def image_bytes(
+        self, segment: Segment, *, limit: int, timeout: float
+    ) -> bytes | None:
+        """An incoming image: OneBot v12's image segment has only ``file_id``;
+        ``get_file`` with ``type: "url"`` answers a URL to download, or the
+        bytes themselves: ComWeChatBotClient's get_file reads the file for
+        every type but ``path`` (its ``if type == "url": pass`` falls through
+        to ``data``, wechatbot_client/action_manager/manager.py), which the
+        JSON carries as base64."""
+        file_id = segment.data.get("file_id")
+        if not file_id:
+            return None
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(timeout):
+                found = await self.bot.get_file(file_id=str(file_id), type="url")
+        except Exception as exc:  # ActionFailed, NetworkError, TimeoutError
+            logger.warning(f"get_file {file_id}: {exc!r}")
+            return None
+        if not isinstance(found, dict):
+            return None
+        url = found.get("url")
+        if isinstance(url, str) and url.startswith(("http://", "https://")):
+            left = max(0.1, timeout - (time.monotonic() - started))
+            return await download(url, limit=limit, timeout=left)
+        return inline(found.get("data"), limit=limit)
 
     async def _vendor(self, capability: Capability, group: str, user: str, **extra):
         found = self.vendor.get(capability)

@@ -241,6 +241,14 @@ class Port(Protocol):
         """Put an "ok" reaction on message ``message_id`` of ``group``."""
         ...
 
+    async def image_bytes(
+        self, segment: Segment, *, limit: int, timeout: float
+    ) -> bytes | None:
+        """The content of an incoming image segment: at most ``limit`` bytes,
+        within ``timeout`` seconds; None when it is bigger, slower, gone, or the
+        platform cannot give it (logged, never raised)."""
+        ...
+
 
 async def acknowledge(port: Port, group: str | None, message_id: str | None) -> bool:
     """React "ok" to a member's message that did something (a join, a ballot, a

@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 import anyio
+from nonebot import logger
 from nonebot.adapters.telegram import Bot, Event, Message
 from nonebot.adapters.telegram.event import (
     ChatJoinRequestEvent,
@@ -25,6 +26,7 @@ from nonebot.adapters.telegram.message import Entity, File, Reply
 from nonebot.adapters.telegram.model import ChatPermissions, ReactionTypeEmoji, User
 
 from .base import BasePort, message_id_of
+from .download import download
 from .port import (
     Capability,
     EventInfo,
@@ -245,6 +247,35 @@ class TelegramPort(BasePort):
                 "declineChatJoinRequest",
                 lambda: self.bot.decline_chat_join_request(chat_id=chat, user_id=uid),
             )
+
+    async def image_bytes(
+        self, segment: Segment, *, limit: int, timeout: float
+    ) -> bytes | None:
+        """A photo (its largest size: nonebot-adapter-telegram's message.py
+        keeps ``photo[-1]["file_id"]`` as the segment's ``file``): getFile,
+        then the Bot API's download URL ``<api_server>file/bot<token>/<path>``.
+        The Bot API says bots may download files of up to 20 MB."""
+        file_id = segment.data.get("file")
+        if not isinstance(file_id, str) or not file_id:
+            return None
+        started = time.monotonic()
+        try:
+            with anyio.fail_after(timeout):
+                found = await self.bot.get_file(file_id=file_id)
+        except Exception as exc:  # ActionFailed, NetworkError, TimeoutError
+            logger.warning(f"getFile {file_id}: {exc!r}")
+            return None
+        path = getattr(found, "file_path", None)
+        if not path:
+            return None
+        size = getattr(found, "file_size", None)
+        if isinstance(size, int) and size > limit:
+            logger.info(f"getFile {file_id}: {size} bytes, over the limit of {limit}")
+            return None
+        config = self.bot.bot_config
+        url = f"{config.api_server}file/bot{config.token}/{path}"
+        left = max(0.1, timeout - (time.monotonic() - started))
+        return await download(url, limit=limit, timeout=left)
 
     async def upload_file(
         self, path: str, name: str, *, group: str | None = None, user: str | None = None

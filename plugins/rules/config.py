@@ -261,6 +261,35 @@ class LearningConfig(_Model):
     confidence: float = Field(0.95, gt=0.5, le=1)
 
 
+QrKind = Literal["invite", "payment", "miniapp", "link", "text"]
+
+
+class QrConfig(_Model):
+    """QR codes in images, checked in the background after the text; a hit is
+    an ``ads`` hit (the ads section's strikes, action, dry_run, recall)."""
+
+    enabled: bool = True
+    # an image bigger than this is not fetched (bytes; default 2 MB)
+    max_bytes: int = Field(2 * 1024 * 1024, ge=1024, le=50 * 1024 * 1024)
+    # fetching one image may take this long
+    timeout: PositiveSeconds = 5.0
+    # decoded texts that are fine, exactly or as a prefix: the estate's own
+    # payment code, its own group's code
+    whitelist: list[str] = Field(default_factory=list)
+    # which kinds of QR code act
+    act: list[QrKind] = Field(
+        default_factory=lambda: ["invite", "payment", "miniapp", "link", "text"]
+    )
+
+    @field_validator("whitelist")
+    @classmethod
+    def _whitelist(cls, value: list[str]) -> list[str]:
+        out = [entry.strip() for entry in value]
+        if any(not entry for entry in out):
+            raise ValueError("an empty entry would allow every QR code: remove it")
+        return out
+
+
 class FloodConfig(Detector):
     messages: int = Field(8, ge=2)
     seconds: PositiveSeconds = 5.0
@@ -374,6 +403,7 @@ class RulesConfig(Section):
     words: WordsConfig = Field(default_factory=WordsConfig)
     fraud: FraudConfig = Field(default_factory=FraudConfig)
     ads: AdsConfig = Field(default_factory=AdsConfig)
+    qr: QrConfig = Field(default_factory=QrConfig)
     flood: FloodConfig = Field(default_factory=FloodConfig)
     mention_all: MentionAllConfig = Field(default_factory=MentionAllConfig)
     personal_data: PersonalDataConfig = Field(default_factory=PersonalDataConfig)

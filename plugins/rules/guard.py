@@ -8,6 +8,7 @@ up, and only then does anything touch the database.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -19,13 +20,17 @@ from nonebot import logger
 from adapters import EventInfo, Port
 from plugins.core import LinliConfig, Role, store
 
-from . import learning, service
+from . import learning, qr, service
 from .config import RulesConfig
 from .detectors import Engine, Hit, word_lists
 from .detectors.flood import FloodTracker
 from .detectors.quiet_hours import QuietReminders
 from .detectors.raid import RaidTracker
 from .detectors.words import WordMatcher
+
+# images checked for QR codes at once (each is a download and a decode in a
+# thread; the machine has few cores and the message path comes first)
+QR_CONCURRENCY = 2
 
 
 class Guard:
@@ -36,6 +41,8 @@ class Guard:
         self._engines: dict[int, tuple[RulesConfig, Engine]] = {}
         self._matchers: dict[tuple[Any, ...], WordMatcher] = {}
         self._zones: dict[str, ZoneInfo] = {}
+        self._pending: set[asyncio.Task[Any]] = set()
+        self._qr_slots: asyncio.Semaphore | None = None
 
     # -- compiled detectors, per configuration --------------------------------
 
@@ -156,10 +163,61 @@ class Guard:
         now = time.monotonic()
         hits, strict = self.detect(info, cfg, config, now)
         if not hits:
+            if cfg.qr.enabled and cfg.ads.enabled and "image" in info.kinds:
+                job = self._check_images(info, port, config, cfg, role, strict)
+                self._background(job)
             return False
         if await role() >= Role.STAFF:
             return False
-        hit = self.pick(hits, cfg)
+        return await self.act(self.pick(hits, cfg), info, port, config, cfg, strict)
+
+    # -- QR codes in images: after the text, never delaying it -----------------
+
+    def _background(self, job: Any) -> None:
+        task = asyncio.create_task(job)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def settle(self) -> None:
+        """Wait for the image checks still running (tests, shutdown)."""
+        while self._pending:
+            await asyncio.gather(*list(self._pending), return_exceptions=True)
+
+    async def _check_images(
+        self,
+        info: EventInfo,
+        port: Port,
+        config: LinliConfig,
+        cfg: RulesConfig,
+        role: Any,
+        strict: bool,
+    ) -> bool:
+        """The QR codes in the message's images (QR_CONCURRENCY messages at a
+        time); one that is an ad is acted on as a text ad is. Never raises."""
+        if self._qr_slots is None:
+            self._qr_slots = asyncio.Semaphore(QR_CONCURRENCY)
+        try:
+            async with self._qr_slots:
+                base = config.path.parent if config.path else None
+                hit = await qr.scan(info.segments, port, cfg, self.engine(cfg, base))
+            if hit is None or await role() >= Role.STAFF:
+                return False
+            return await self.act(hit, info, port, config, cfg, strict)
+        except Exception:
+            logger.exception(f"rules.qr: could not check the images in {info.group}")
+            return False
+
+    async def act(
+        self,
+        hit: Hit,
+        info: EventInfo,
+        port: Port,
+        config: LinliConfig,
+        cfg: RulesConfig,
+        strict: bool,
+    ) -> bool:
+        """Enforce ``hit`` on the message: recall, case, ladder, notice."""
+        group = info.group or ""
         det = cfg.detector(hit.rule)
         offence = service.Offence(
             group=group,
