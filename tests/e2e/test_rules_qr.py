@@ -139,10 +139,15 @@ async def test_a_qr_invite_is_recalled_and_the_estates_own_code_is_not(
             # the estate's own payment code (whitelisted): nothing happens
             ours = await _image_message(onebot, images.base, "ours", user=4301)
             # a 扫码进群 QR code: recalled, the group warned, the case posted
+            started = time.monotonic()
             ad = await _image_message(onebot, images.base, "invite", user=4302)
             await onebot.expect_call(
                 "delete_msg", where=lambda c: c.params["message_id"] == ad
             )
+            # fetched, decoded and recalled well within the fetch timeout (5 s)
+            elapsed = time.monotonic() - started
+            print(f"image message → delete_msg: {elapsed * 1000:.0f} ms")
+            assert elapsed < 5
             warning = await onebot.expect_call(
                 "send_group_msg",
                 where=lambda c: (

@@ -413,3 +413,115 @@ async def test_the_port_fetches_a_napcat_image_segment(server: str) -> None:
     got = await port.image_bytes(segment, limit=100_000, timeout=5)
     assert got is not None and got.startswith(b"\x89PNG")
     assert await port.image_bytes(segment, limit=100, timeout=5) is None
+
+
+async def test_onebot_v12_get_file_url_or_inline_data(server: str) -> None:
+    """ComWeChatBotClient's get_file answers the bytes for type url too (its
+    ``if type == "url": pass`` falls through; wechatbot_client/action_manager/
+    manager.py), base64 in JSON; a standard implementation answers a url."""
+    import base64
+
+    from adapters.onebot_v12 import OneBotV12Port
+    from adapters.port import Segment
+
+    png = qr_png("https://weixin.qq.com/g/AwYAAJ3x")
+
+    class Bot:
+        def __init__(self, answer):
+            self.answer = answer
+            self.asked: list[dict] = []
+
+        async def get_file(self, **params):
+            self.asked.append(params)
+            return self.answer
+
+    port = OneBotV12Port.__new__(OneBotV12Port)
+    segment = Segment("image", "image", {"file_id": "e30f9684"})
+    port.bot = Bot({"name": "a.png", "data": base64.b64encode(png).decode()})
+    assert await port.image_bytes(segment, limit=100_000, timeout=5) == png
+    assert port.bot.asked == [{"file_id": "e30f9684", "type": "url"}]
+    assert await port.image_bytes(segment, limit=100, timeout=5) is None
+    port.bot = Bot({"name": "a.png", "url": f"{server}/qr.png"})
+    got = await port.image_bytes(segment, limit=100_000, timeout=5)
+    assert got is not None and got.startswith(b"\x89PNG")
+    assert (
+        await port.image_bytes(Segment("image", "image", {}), limit=9, timeout=1)
+        is None
+    )
+
+
+async def test_telegram_get_file_then_the_bot_api_file_url(server: str) -> None:
+    from types import SimpleNamespace
+
+    from adapters.port import Segment
+    from adapters.telegram import TelegramPort
+
+    class Bot:
+        bot_config = SimpleNamespace(api_server=f"{server}/", token="123:ABC")
+
+        def __init__(self, size: int):
+            self.size = size
+
+        async def get_file(self, file_id):
+            return SimpleNamespace(
+                file_id=file_id, file_size=self.size, file_path="photos/file_1.jpg"
+            )
+
+    asked: list[str] = []
+
+    async def fake_download(url, *, limit, timeout):
+        asked.append(url)
+        return b"img"
+
+    import adapters.telegram as tg
+
+    port = TelegramPort.__new__(TelegramPort)
+    port.bot = Bot(size=3)
+    segment = Segment("image", "photo", {"file": "AgACAgIAAx"})
+    original, tg.download = tg.download, fake_download
+    try:
+        assert await port.image_bytes(segment, limit=100, timeout=5) == b"img"
+        assert asked == [f"{server}/file/bot123:ABC/photos/file_1.jpg"]
+        port.bot = Bot(size=10_000)  # getFile says it is too big: not fetched
+        assert await port.image_bytes(segment, limit=100, timeout=5) is None
+        assert len(asked) == 1
+    finally:
+        tg.download = original
+
+
+async def test_console_has_no_images() -> None:
+    from adapters.console import ConsolePort
+    from adapters.port import Segment
+
+    port = ConsolePort.__new__(ConsolePort)
+    seg = Segment("image", "image", {"url": "http://127.0.0.1:9/x"})
+    assert await port.image_bytes(seg, limit=10, timeout=1) is None
+
+
+async def test_onebot_v11_without_a_url_asks_get_image(server: str) -> None:
+    """NapCat's get_image answers file (a path on its disk), url, file_size,
+    file_name and, when asked, base64 (its GetFileResponse)."""
+    import base64
+
+    from adapters.onebot_v11 import OneBotV11Port
+    from adapters.port import Segment
+
+    png = qr_png("https://qm.qq.com/q/Ab3dEf")
+
+    class Bot:
+        def __init__(self, answer):
+            self.answer = answer
+            self.asked: list[tuple[str, dict]] = []
+
+        async def call_api(self, action, **params):
+            self.asked.append((action, params))
+            return self.answer
+
+    port = OneBotV11Port.__new__(OneBotV11Port)
+    segment = Segment("image", "image", {"file": "A1B2.png", "url": ""})
+    port.bot = Bot({"file": "/tmp/A1B2.png", "url": f"{server}/qr.png"})
+    got = await port.image_bytes(segment, limit=100_000, timeout=5)
+    assert got is not None and got.startswith(b"\x89PNG")
+    assert port.bot.asked == [("get_image", {"file": "A1B2.png"})]
+    port.bot = Bot({"file": "/tmp/A1B2.png", "base64": base64.b64encode(png).decode()})
+    assert await port.image_bytes(segment, limit=100_000, timeout=5) == png
