@@ -256,9 +256,9 @@ class LearningConfig(_Model):
     weight: float = Field(2.0, ge=0, le=20)
     # points taken off a message it is sure is ordinary (probability 0)
     against: float = Field(0.0, ge=0, le=20)
-    # the probability of an ad above which the signal may lift a message over
-    # the act threshold (below: a report for the admins)
-    confidence: float = Field(0.95, gt=0.5, le=1)
+    # the signal speaks only of messages it is this sure of (the probability
+    # of an ad at least this, or at most one minus this for ``against``)
+    confidence: float = Field(0.9, gt=0.5, le=1)
 
 
 QrKind = Literal["invite", "payment", "miniapp", "link", "text"]

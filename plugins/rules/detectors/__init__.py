@@ -233,28 +233,36 @@ class Engine:
         flat: str,
         model: learned.NaiveBayes,
     ) -> score.Verdict:
-        """The verdict with the learned signal. It counts as business language
-        (``needs``) when it leans to "ad"; a model that admins have not taught
-        enough yet, or that is not sure of this message, may lift a message to
-        a report but never over the act threshold on its own."""
+        """The verdict with the learned signal. The model speaks only when it
+        is sure of the message (the probability of an ad at least
+        ``confidence``, or at most one minus it for ``against``). Taught
+        enough by admins, it then counts as business language (``needs``) and
+        may lift a message over the act threshold; before that it lifts a
+        message to a report at most."""
         lcfg = self.cfg.learning
         scoring = self.cfg.ads.score
         guess = model.guess_flat(flat)
         if not guess.known:
             return verdict
         ready = model.ready(lcfg.min_examples)
-        sure = ready and guess.probability >= lcfg.confidence
-        # points off only from a taught model sure that the message is ordinary
-        against = lcfg.against if ready else 0.0
-        if guess.probability > 1 - lcfg.confidence:
-            against = 0.0
-        points = learned.points(guess.probability, lcfg.weight, against)
+        # an opinion only when the model is sure of this message either way:
+        # points off only from a model admins taught enough
+        if guess.probability >= lcfg.confidence:
+            points = learned.points(guess.probability, lcfg.weight, 0.0)
+        elif ready and guess.probability <= 1 - lcfg.confidence:
+            points = learned.points(guess.probability, 0.0, lcfg.against)
+        else:
+            return verdict
         if not points:
             return verdict
+        sure = ready and points > 0
         signal = score.Contribution(
             learned.SIGNAL, f"p={guess.probability:.2f}", points
         )
-        needs = [*scoring.needs, learned.SIGNAL] if scoring.needs else []
+        # sure, it is business language enough (the words' ``needs``)
+        needs = list(scoring.needs)
+        if needs and sure:
+            needs.append(learned.SIGNAL)
         lifted = score.judge([*parts, signal], scoring.act, scoring.report, needs)
         if lifted.level == "act" and verdict.level != "act" and not sure:
             if scoring.report is None:

@@ -60,6 +60,11 @@ class NaiveBayes:
     """Gram counts per label, updated one example at a time."""
 
     alpha: float = 0.5
+    # how steeply the mean log-likelihood ratio becomes a probability
+    scale: float = 4.0
+    # grams of no opinion added to every message's: a message of which the
+    # model knows few grams (or a model that knows little) is not sure
+    prior: float = 10.0
     counts: dict[str, Counter[str]] = field(
         default_factory=lambda: {label: Counter() for label in LABELS}
     )
@@ -150,12 +155,14 @@ class NaiveBayes:
                 known += 1
         if not known:
             return Guess(0.5, 0)
-        mean = total / known
-        return Guess(1 / (1 + math.exp(-max(-30.0, min(30.0, 4 * mean)))), known)
+        mean = total / (known + self.prior)
+        lean = max(-30.0, min(30.0, self.scale * mean))
+        return Guess(1 / (1 + math.exp(-lean)), known)
 
 
 def points(probability: float, weight: float, against: float) -> float:
     """The signal's points: up to ``weight`` as the probability of an ad goes
-    from one half to one, down to ``-against`` as it goes to nothing."""
+    from one half to one, down to ``-against`` as it goes to nothing; the
+    square of the lean, so that a model that only half thinks so adds little."""
     lean = 2 * probability - 1
-    return round(weight * lean if lean >= 0 else against * lean, 2)
+    return round(lean * abs(lean) * (weight if lean >= 0 else against), 2)
