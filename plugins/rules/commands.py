@@ -396,12 +396,7 @@ async def _misjudged(ctx: Context, args: Message) -> None:
     case = result.case
     assert case is not None
     lines = [pardon_reply(result, case_id, ctx.locale)]
-    taught = None
-    if learning.learnable(case):
-        estate = learning.estate_of(ctx.config, case.group)
-        taught = await learning.teach(
-            case.text, learning.OK, actor=ctx.user, case=case, estate=estate
-        )
+    taught = await learning.misjudged(case, actor=ctx.user, config=ctx.config)
     if taught is None:
         lines.append(ctx.t("rules.cmd.learn_nothing"))
     else:

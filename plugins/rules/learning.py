@@ -156,3 +156,12 @@ async def teach(
         label=label,
     )  # fmt: skip
     return Taught(label, True, model.taught[AD], model.taught[OK])
+
+
+async def misjudged(case: Case, *, actor: str, config: LinliConfig) -> Taught | None:
+    """``/误判``'s teaching, for any caller that pardons a case because linli
+    was wrong (the console could too): its text, as an ordinary message."""
+    if not learnable(case):
+        return None
+    estate = estate_of(config, case.group)
+    return await teach(case.text, OK, actor=actor, case=case, estate=estate)
