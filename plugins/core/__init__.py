@@ -8,21 +8,39 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
+import nonebot
 from nonebot import get_driver, logger, on_message
 from nonebot.adapters import Bot, Event, Message
 from nonebot.consts import PREFIX_KEY
+from nonebot.exception import IgnoredException
 from nonebot.matcher import current_bot, current_event, current_matcher
 from nonebot.message import event_preprocessor
 from nonebot.plugin import PluginMetadata
 
-from adapters import command_after_quote, event_info, on_connect, port_for
+from adapters import (
+    EventInfo,
+    command_after_quote,
+    event_info,
+    join_request,
+    member_changes,
+    on_connect,
+    port_for,
+    split_id,
+)
 
 from . import help, members, tryout
 from .audit import audit
-from .bots import port_for_group, remember, v11_platform
+from .bots import (
+    accounts_in,
+    known_groups,
+    port_for_group,
+    remember,
+    set_speaker,
+    v11_platform,
+)
 from .config import ConfigError, LinliConfig, Section, register_section, store
 from .context import Context, Ctx, context_of
-from .dedup import SeenMessages
+from .dedup import Copy, CopyJudge, SameMessages, SeenMessages, digest
 from .durations import Duration, OptionalDuration, Seconds
 from .i18n import t
 from .identity import Household, Role, listed, parse_household
@@ -35,6 +53,7 @@ from .routing import ROUTER, command, hook
 from .scheduler import Scheduler, cancel, job_handler, schedule
 from .sendqueue import SendQueue
 from .settings import load_settings
+from .speaker import Leases, Speakers
 from .storage import close_database, open_database, register_models
 from .timeparse import format_duration, format_time, parse_duration, parse_when
 
@@ -88,6 +107,9 @@ _scheduler: Scheduler | None = None
 _queue: SendQueue | None = None
 _watch: MemberWatch | None = None
 _seen = SeenMessages()
+# the copies of one message through several of linli's accounts (dedup.py)
+_copies: CopyJudge = SameMessages()
+_speakers: Speakers | None = None
 
 
 def send_queue() -> SendQueue:
@@ -107,14 +129,26 @@ _started = asyncio.Event()
 
 @driver.on_startup
 async def _start() -> None:
-    global _scheduler, _queue, _watch
+    global _scheduler, _queue, _watch, _speakers
     settings = load_settings()
     if not store.loaded:
         store.load(settings.config_path)
     core = store.current.core
     await open_database(settings.database_url)
     _queue = SendQueue(core.send)
-    store.on_change(lambda config: setattr(_queue, "config", config.core.send))
+    if isinstance(_copies, SameMessages):
+        _copies.window = core.accounts.same_message_seconds
+        _queue.translate = _copies.alias
+    store.on_change(_reconfigured)
+    _speakers = Speakers(
+        Leases(),
+        takeover=lambda: store.current.core.accounts.takeover_seconds,
+        members=accounts_in,
+        groups=known_groups,
+        connected=lambda: nonebot.get_bots().keys(),
+    )
+    _speakers.on_change(_speaker_changed)
+    _speakers.start()
     _scheduler = Scheduler(
         poll_seconds=core.scheduler.poll_seconds,
         max_attempts=core.scheduler.max_attempts,
@@ -127,11 +161,42 @@ async def _start() -> None:
     _started.set()
 
 
+def _reconfigured(config: LinliConfig) -> None:
+    if _queue is not None:
+        _queue.config = config.core.send
+    if isinstance(_copies, SameMessages):
+        _copies.window = config.core.accounts.same_message_seconds
+
+
+def _speaker_changed(group: str, old: str | None, new: str) -> None:
+    """Another account speaks for ``group``: the group's messages go through
+    it, and what the old one had queued there is sent by it."""
+    set_speaker(group, new)
+    if old is not None and old != new and _queue is not None:
+        _queue.handover(group, old)
+
+
+async def _speaks(group: str, bot: Bot) -> bool:
+    """Whether ``bot`` speaks for ``group`` (the only one, with no lease
+    machinery, before start-up)."""
+    remember(group, bot)
+    if _speakers is None:
+        return True
+    try:
+        return await _speakers.speaks(group, bot.self_id)
+    except Exception:  # the database is down: the account that sees it speaks
+        logger.exception(f"speaker: could not decide for {group}")
+        return True
+
+
 # NoneBot runs shutdown hooks in reverse order of registration: core's, made
 # first, runs last, after the features' (faq writes its buffered counts)
 @driver.on_shutdown
 async def _stop() -> None:
-    global _scheduler, _watch
+    global _scheduler, _watch, _speakers
+    if _speakers is not None:
+        await _speakers.stop()
+        _speakers = None
     if _watch is not None:
         await _watch.stop()
         _watch = None
@@ -148,6 +213,24 @@ async def _command_after_quote(event: Event) -> None:
     command_after_quote(event, driver.config.command_start)
 
 
+@event_preprocessor
+async def _one_account(bot: Bot, event: Event) -> None:
+    """A join, a leave or a join request in a group is seen by every linli
+    account in it: only the speaker's copy goes on to the features."""
+    if _speakers is None or event.get_type() not in {"notice", "request"}:
+        return
+    groups = {
+        change.group
+        for change in member_changes(bot, event, v11_platform=v11_platform(bot))
+    }
+    request = join_request(bot, event, v11_platform=v11_platform(bot))
+    if request is not None:
+        groups.add(request.group)
+    for group in groups:
+        if not await _speaks(group, bot):
+            raise IgnoredException(f"{group}: another account speaks")
+
+
 _asking: set[asyncio.Task[None]] = set()
 
 
@@ -160,6 +243,20 @@ async def _welcome(bot: Bot) -> None:
     task.add_done_callback(_asking.discard)
     await _started.wait()
     await tryout.welcome(bot)
+
+
+@driver.on_bot_disconnect
+async def _gone(bot: Bot) -> None:
+    """An account disconnected: another one in its groups speaks now."""
+    speakers = _speakers
+    if speakers is None:
+        return
+    try:
+        await speakers.lost(bot.self_id)
+    except Exception as exc:  # its leases then expire by themselves
+        logger.warning(
+            f"speaker: could not hand over the groups of {bot.self_id}: {exc}"
+        )
 
 
 @job_handler("core.send_group")
@@ -194,7 +291,9 @@ async def _route() -> None:
         matcher.stop_propagation()
         return
     if info.group is not None:
-        remember(info.group, bot)
+        if not await _one_copy(info, bot):
+            matcher.stop_propagation()
+            return
         # the sender's group name where the event has none (WeChat's 群昵称)
         port = port_for(bot, v11_platform=v11_platform(bot))
         name = await port.display_name(info.group, info.user, info.display_name)
@@ -213,6 +312,32 @@ async def _route() -> None:
     if await ROUTER.route(ctx, matcher.state[PREFIX_KEY]):
         matcher.stop_propagation()
         await matcher.finish()
+
+
+async def _one_copy(info: EventInfo, bot: Bot) -> bool:
+    """Whether this account's copy of a group message is the one handled: it
+    speaks for the group and no other copy was handled; a message another of
+    linli's accounts sent is nobody's to handle."""
+    assert info.group is not None
+    others = info.user != f"{info.platform}:{info.self_id}"
+    if others and split_id(info.user)[1] in nonebot.get_bots():
+        return False
+    speaker = await _speaks(info.group, bot)
+    copy = Copy(
+        info.platform,
+        info.group,
+        info.user,
+        digest(info.text, tuple(seg.kind for seg in info.segments)),
+        info.self_id,
+        info.message_id,
+    )
+    if not _copies.arrived(copy, speaker=speaker):
+        logger.debug(
+            f"message {info.message_id} in {info.group}: "
+            + ("handled through another account" if speaker else "not the speaker")
+        )
+        return False
+    return True
 
 
 @command("help", "帮助")

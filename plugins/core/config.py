@@ -107,6 +107,17 @@ class MembersConfig(BaseModel):
     groups_per_round: int = Field(20, ge=1, le=1000)
 
 
+class AccountsConfig(BaseModel):
+    """Several of linli's accounts in one group: one speaks (a lease in the
+    database, renewed while it is connected); when it stops renewing, another
+    takes over after ``takeover_seconds``. The copies of one message that
+    reach every account within ``same_message_seconds`` are handled once."""
+
+    model_config = ConfigDict(extra="forbid")
+    takeover_seconds: float = Field(30.0, ge=1, le=3600)
+    same_message_seconds: float = Field(5.0, gt=0, le=120)
+
+
 class CoreConfig(Section):
     locale: Literal["zh-CN", "en"] = "zh-CN"
     timezone: str = "Asia/Shanghai"
@@ -118,6 +129,7 @@ class CoreConfig(Section):
     scheduler: SchedulerConfig = Field(default_factory=SchedulerConfig)
     send: SendConfig = Field(default_factory=SendConfig)
     members: MembersConfig = Field(default_factory=MembersConfig)
+    accounts: AccountsConfig = Field(default_factory=AccountsConfig)
 
     @field_validator("household_pattern")
     @classmethod

@@ -100,12 +100,23 @@ class Context:
         if queue is None:  # before start-up (a CLI, a unit test without core)
             return await deliver(self.port)
         target = self.group or self.user
+        text = message if isinstance(message, str) else _plain(message)
+        group = self.group
+
+        async def instead(port: Port) -> str | None:
+            # the event's account went away before the reply left (another
+            # account took over the group): said as a message through it
+            if group is not None:
+                return await port.send_group(group, text)
+            return await port.send_private(target, text)
+
         return await queue.reply(
             target,
             deliver,
             key=str(message),
             private=self.group is None,
             port=self.port,
+            fallback=instead,
         )
 
     async def finish(self, message: Any = None) -> NoReturn:
@@ -120,6 +131,11 @@ class Context:
         if role < needed:
             await self.finish(self.t("core.denied", role=self.t(needed.key)))
         return role
+
+
+def _plain(message: Any) -> str:
+    extract = getattr(message, "extract_plain_text", None)
+    return extract() if callable(extract) else str(message)
 
 
 def context_of(bot: Bot, event: Event, info: EventInfo | None = None) -> Context:

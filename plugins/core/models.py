@@ -1,5 +1,5 @@
-"""core's tables: scheduled jobs, the audit log, the members linli has seen and
-the counters that number things per group."""
+"""core's tables: scheduled jobs, the audit log, the members linli has seen,
+the counters that number things per group and which account speaks where."""
 
 from __future__ import annotations
 
@@ -70,3 +70,20 @@ class Counter(Model):
 
     class Meta:
         table = "core_counter"
+
+
+class SpeakerLease(Model):
+    """Which of linli's accounts speaks for a group, and until when.
+
+    The speaker renews its lease while it is connected; another account takes
+    it over once it has expired (plugins/core/speaker.py)."""
+
+    id = fields.BigIntField(primary_key=True)
+    group = fields.CharField(max_length=128, unique=True)
+    holder = fields.CharField(max_length=128)  # the account: qq:10000
+    worker = fields.CharField(max_length=64, default="")  # host:pid of the holder
+    expires_at = fields.DatetimeField(db_index=True)
+    renewed_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "core_speaker"

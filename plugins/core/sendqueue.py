@@ -13,6 +13,13 @@ posts and the replies to commands (``Context.send``).
 - A retryable failure (rate limit, network, no bot online) is retried with
   exponential backoff; a refusal is raised to the caller. Every delay and every
   give-up is logged: nothing is dropped silently.
+- Several of linli's accounts in one group (speaker.py): what an account had
+  queued when it disconnects or stops speaking for a group is handed over —
+  the messages leave through the group's new speaker, once, and the replies
+  it had queued become plain messages there (``handover``). A moderation
+  action the account is refused (no rights) or cannot do is tried through
+  the group's other connected accounts, a recall with the id that account
+  knows the message by.
 """
 
 from __future__ import annotations
@@ -26,13 +33,59 @@ from typing import Any
 
 from nonebot import logger
 
-from adapters import PlatformError, Port, split_id
+from adapters import NotSupported, PlatformError, Port, split_id
 from adapters.port import Mention, mentioned
 
-from .bots import port_for_group, port_for_user
+from .bots import other_ports, port_for_group, port_for_user
 from .config import SendConfig
 
 Action = Callable[[Port], Awaitable[Any]]
+# (group, account, message id, other account) → the other account's id for it
+Translate = Callable[[str, str, str, str], str | None]
+
+
+def _self_id(port: Port) -> str:
+    return str(getattr(getattr(port, "bot", None), "self_id", port.platform))
+
+
+def _connected(port: Port) -> bool:
+    """False when the port's bot has disconnected (a NoneBot bot no longer
+    among the connected ones); True for anything else."""
+    import nonebot
+    from nonebot.adapters import Bot
+
+    bot = getattr(port, "bot", None)
+    if not isinstance(bot, Bot):
+        return True
+    try:
+        return nonebot.get_bots().get(bot.self_id) is bot
+    except ValueError:  # NoneBot not initialised
+        return True
+
+
+class _Through:
+    """Another account's port acting on messages known by ``origin``'s ids:
+    a recall names the message by the id this account received it with."""
+
+    def __init__(
+        self, port: Port, group: str, origin: str, translate: Translate | None
+    ) -> None:
+        self._port = port
+        self._group = group
+        self._origin = origin
+        self._translate = translate
+        self.bot = getattr(port, "bot", None)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._port, name)
+
+    async def recall(self, message_id: str, *, group: str | None = None) -> None:
+        mine = None
+        if self._translate is not None:
+            mine = self._translate(
+                group or self._group, self._origin, message_id, _self_id(self._port)
+            )
+        await self._port.recall(mine or message_id, group=group)
 
 
 @dataclass
@@ -44,6 +97,9 @@ class _Item:
     done: asyncio.Future[Any]
     port: Port | None = None  # given by the caller, else resolved for the target
     is_action: bool = False  # a moderation action, not a message
+    # a reply bound to its event's bot: how another account says it instead
+    fallback: Action | None = None
+    origin: str | None = None  # an action's account: whose message ids it uses
 
 
 @dataclass
@@ -81,10 +137,16 @@ class SendQueue:
         resolve_user: Callable[[str], Port] = port_for_user,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        connected: Callable[[Port], bool] = _connected,
+        others: Callable[[str, str], list[Port]] = other_ports,
+        translate: Translate | None = None,
     ) -> None:
         self.config = config or SendConfig()
         self._resolve = resolve
         self._resolve_user = resolve_user
+        self._connected = connected
+        self._others = others
+        self.translate = translate
         self._clock = clock
         self._sleep = sleep
         self._lanes: dict[str, _Lane] = {}
@@ -127,12 +189,21 @@ class SendQueue:
         key: Any,
         private: bool,
         port: Port,
+        fallback: Action | None = None,
     ) -> asyncio.Future[Any]:
         """Queue a reply to an event (``Context.send``) for ``target``, the
         event's group or, in a private chat, its sender: ``send`` delivers it
-        through ``port``; ``key`` makes two waiting replies identical."""
+        through ``port``; ``key`` makes two waiting replies identical;
+        ``fallback`` says it through another port when ``port``'s account is
+        gone before it was sent (a takeover)."""
         return self._enqueue(
-            target, ("reply", key), send, private=private, urgent=False, port=port
+            target,
+            ("reply", key),
+            send,
+            private=private,
+            urgent=False,
+            port=port,
+            fallback=fallback,
         )
 
     def act(
@@ -150,6 +221,35 @@ class SendQueue:
         return self._enqueue(
             group, None, action, private=False, urgent=urgent, port=port, is_action=True
         )
+
+    def handover(self, group: str, self_id: str | None) -> int:
+        """The account ``self_id`` no longer speaks for ``group``: what it had
+        queued there leaves through the group's speaker instead. How many
+        waiting items were handed over."""
+        moved = 0
+        for lane_key in (group, f"{group}\0actions"):
+            lane = self._lanes.get(lane_key)
+            if lane is None:
+                continue
+            for item in (*lane.urgent, *lane.normal):
+                if item.port is not None and (
+                    self_id is None or _self_id(item.port) == self_id
+                ):
+                    self._hand_over(item)
+                    moved += 1
+        if moved:
+            logger.info(
+                f"send queue: {moved} item(s) for {group} handed over to its "
+                "new speaker"
+            )
+        return moved
+
+    def _hand_over(self, item: _Item) -> None:
+        if item.is_action and item.origin is None and item.port is not None:
+            item.origin = _self_id(item.port)
+        if item.fallback is not None:
+            item.action, item.fallback = item.fallback, None
+        item.port = None
 
     def pending(self) -> int:
         return sum(len(lane) for lane in self._lanes.values())
@@ -171,6 +271,7 @@ class SendQueue:
         urgent: bool,
         port: Port | None = None,
         is_action: bool = False,
+        fallback: Action | None = None,
     ) -> asyncio.Future[Any]:
         lane_key = f"{target}\0actions" if is_action else target
         lane = self._lanes.setdefault(lane_key, _Lane())
@@ -182,7 +283,7 @@ class SendQueue:
                     )
                     return waiting.done
         done = asyncio.get_running_loop().create_future()
-        item = _Item(target, key, action, private, done, port, is_action)
+        item = _Item(target, key, action, private, done, port, is_action, fallback)
         (lane.urgent if urgent else lane.normal).append(item)
         if lane.task is None or lane.task.done():
             lane.task = asyncio.create_task(self._drain(lane))
@@ -196,6 +297,13 @@ class SendQueue:
             except Exception as exc:
                 if not item.done.done():
                     item.done.set_exception(exc)
+            except BaseException as exc:  # cancelled, or a test's failure:
+                if not item.done.done():  # the caller must not wait forever
+                    if isinstance(exc, asyncio.CancelledError):
+                        item.done.cancel()
+                    else:
+                        item.done.set_exception(exc)
+                raise
             else:
                 if not item.done.done():
                     item.done.set_result(result)
@@ -243,16 +351,43 @@ class SendQueue:
 
     async def _deliver(self, item: _Item) -> Any:
         attempt = 0
+        handovers = 0
+        tried: set[str] = set()  # the accounts an action was refused by
         while True:
             attempt += 1
+            used: str | None = None
+            port: Port | None = None
             try:
                 resolve = self._resolve_user if item.private else self._resolve
                 port = item.port or resolve(item.target)
+                used = _self_id(port)
+                if item.is_action:
+                    if item.origin is None:
+                        item.origin = used
+                    elif item.origin != used:
+                        port = _Through(port, item.target, item.origin, self.translate)
                 platform, _ = split_id(item.target)
-                bot = str(getattr(getattr(port, "bot", None), "self_id", platform))
-                await self._take_budget(item, platform, bot)
+                await self._take_budget(item, platform, used)
                 return await item.action(port)
-            except PlatformError as exc:
+            except (PlatformError, NotSupported) as exc:
+                if self._gone(item, port) and handovers < 5:
+                    handovers += 1
+                    attempt -= 1
+                    continue
+                if item.is_action and used is not None and not item.private:
+                    refused = isinstance(exc, NotSupported) or not exc.retryable
+                    tried.add(used)
+                    other = self._other(item, tried) if refused else None
+                    if other is not None:
+                        logger.warning(
+                            f"send queue: {item.target}: account {used}: {exc}; "
+                            f"trying account {_self_id(other)}"
+                        )
+                        item.port = other
+                        attempt -= 1
+                        continue
+                if isinstance(exc, NotSupported):
+                    raise
                 if not exc.retryable or attempt >= self.config.max_attempts:
                     logger.error(
                         f"send queue: gave up on {item.target} after {attempt} "
@@ -264,3 +399,29 @@ class SendQueue:
                     f"send queue: {item.target}: {exc}; retry {attempt} in {delay:.1f}s"
                 )
                 await self._sleep(delay)
+            except Exception:
+                # a reply through its event's bot, which has gone meanwhile
+                if self._gone(item, port) and handovers < 5:
+                    handovers += 1
+                    attempt -= 1
+                    continue
+                raise
+
+    def _gone(self, item: _Item, port: Port | None) -> bool:
+        """The account this attempt went through has disconnected: the item
+        is handed over (to the target's speaker) and tried again at once."""
+        if port is None or self._connected(port):
+            return False
+        logger.warning(
+            f"send queue: account {_self_id(port)} is gone; {item.target} gets "
+            "it through another account"
+        )
+        if item.port is not None:
+            self._hand_over(item)
+        return True
+
+    def _other(self, item: _Item, tried: set[str]) -> Port | None:
+        for port in self._others(item.target, item.origin or ""):
+            if _self_id(port) not in tried:
+                return port
+        return None
