@@ -226,8 +226,9 @@ class Speakers:
         """``self_id`` disconnected: its leases are released and another
         connected account in each of those groups takes over now."""
         connected = set(self._connected()) - {self_id}
+        now = self.clock()
         for group, lease in list(self._known.items()):
-            if self_id_of(lease.holder) != self_id:
+            if self_id_of(lease.holder) != self_id or lease.expires_at <= now:
                 continue
             try:
                 await self.leases.release(group, lease.holder)
@@ -235,7 +236,8 @@ class Speakers:
                 logger.exception(f"speaker: could not release {group}")
                 continue
             self._known.pop(group, None)
-            if not await self._take(group, connected, lease.holder):
+            alone = [s for s in self._members(group) if s != self_id] == []
+            if not await self._take(group, connected, lease.holder) and not alone:
                 logger.warning(
                     f"speaker: {lease.holder} left {group} and no other account "
                     "of linli in it is connected"
