@@ -152,6 +152,7 @@ async def _takeover(
     first_b = next(c for c in _sent(b, seen_b))
     # the new speaker spoke within the takeover time (plus the budget's window
     # the queued replies were waiting for anyway)
+    print(f"takeover: B's first send {first_b.at - gone_at:.2f}s after A left")
     assert first_b.at - gone_at <= TAKEOVER + 2.5
     await asyncio.sleep(2.5)
     replies = added()
@@ -165,5 +166,6 @@ async def _takeover(
     await b.group_message("请问第3号问题怎么办？", user=45)
     answer = await b.expect_call(SENDS, after=seen_b, timeout=10)
     assert text_of(answer) == "第3号答案。"
+    print(f"takeover: a question through B answered in {answer.at - asked:.2f}s")
     assert answer.at - asked < TAKEOVER + 2.5
     assert "speaker: qq:10001 now speaks for qq:1000" in linli.log()
