@@ -26,16 +26,20 @@ def _features() -> list[tuple[str, str]]:
 
 def _help_text(locale: str, role: str = "resident") -> str:
     """The header, then each enabled feature (core first, then by name): its
-    resident lines, and its manage line (if any) for those who may manage it."""
+    resident lines, and its manage line (if any) for those who may manage it;
+    a feature with neither for this member is left out."""
     from plugins.core import t
 
     blocks = []
     for name, managed_by in _features():
-        lines = [t(locale, f"{name}.help.resident")]
+        resident = t(locale, f"{name}.help.resident")
+        lines = [resident] if resident else []
         manages = role == "admin" or (role == "staff" and managed_by == "staff")
         manage = t(locale, f"{name}.help.manage")
         if manages and manage:
             lines.append(manage)
+        if not lines:  # a staff-only feature (the console), for a resident
+            continue
         title = t(locale, f"{name}.help.name")
         blocks.append(t(locale, "core.help.block", name=title, lines="\n".join(lines)))
     return t(locale, "core.help.header") + "\n" + "\n".join(blocks)

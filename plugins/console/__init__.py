@@ -47,7 +47,7 @@ __plugin_meta__ = PluginMetadata(
     usage="/工作台 (/console) — 工作人员在工作群或私聊里发送，私信收到登录链接",
     type="application",
     supported_adapters={"~onebot.v11", "~onebot.v12"},
-    extra={"linli": {"section": "console"}},
+    extra={"linli": {"section": "console", "help": "console.help"}},
 )
 
 driver = get_driver()

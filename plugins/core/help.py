@@ -5,7 +5,8 @@ A feature takes part by naming its help texts in its metadata,
 defining under that prefix in its locale files:
 
 - ``name``     the feature's name (what ``/帮助 <name>`` is asked with);
-- ``resident`` one or two lines: what a resident does with it;
+- ``resident`` one or two lines: what a resident does with it (empty for a
+  staff-only feature: residents do not see it in the list);
 - ``manage``   one line for those who manage it (``"manage": "admin"`` in the
   metadata when that is admins only; staff by default), empty if nothing;
 - ``usage``    every command, shown by ``/帮助 <name>``;
@@ -77,10 +78,12 @@ def overview(ctx: Context, role: Role) -> str:
     for topic in topics():
         if not _enabled(ctx, topic):
             continue
-        lines = [ctx.t(f"{topic.prefix}.resident")]
+        lines = [line] if (line := ctx.t(f"{topic.prefix}.resident")) else []
         manage = ctx.t(f"{topic.prefix}.manage")
         if manage and role >= topic.manage_role:
             lines.append(manage)
+        if not lines:  # a staff-only feature, for a resident
+            continue
         name = ctx.t(f"{topic.prefix}.name")
         blocks.append(ctx.t("core.help.block", name=name, lines="\n".join(lines)))
     text = ctx.t("core.help.header") + "\n" + "\n".join(blocks)

@@ -64,7 +64,9 @@ def features_table() -> str:
         zh, en = t("zh-CN", f"{f.help}.name"), t("en", f"{f.help}.name")
         name = zh if zh == en else f"{zh} {en}"
         guide = f"plugins/{f.name}/README.md"
-        resident = _cell(t("zh-CN", f"{f.help}.resident"))
+        # a staff-only feature (the console) shows what staff type instead
+        said = t("zh-CN", f"{f.help}.resident") or t("zh-CN", f"{f.help}.manage")
+        resident = _cell(said.strip())
         lines.append(f"| {_cell(name)} ({f.name}) | {resident} | [{guide}]({guide}) |")
     return "\n".join(lines) + "\n"
 
