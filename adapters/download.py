@@ -13,6 +13,7 @@ import asyncio
 import base64
 import binascii
 import re
+import time
 
 import aiohttp
 from nonebot import logger
@@ -93,3 +94,18 @@ def inline(data: object, *, limit: int) -> bytes | None:
         logger.info(f"download: inline data over the limit of {limit} bytes")
         return None
     return raw
+
+
+async def answered(
+    found: object, data_key: str, *, limit: int, started: float, timeout: float
+) -> bytes | None:
+    """The file a platform's file action answered (``get_image``, ``get_file``):
+    its ``url`` downloaded in the time left since ``started`` (monotonic), or
+    the bytes under ``data_key`` in the answer itself."""
+    if not isinstance(found, dict):
+        return None
+    url = found.get("url")
+    if isinstance(url, str) and url.startswith(("http://", "https://")):
+        left = max(0.1, timeout - (time.monotonic() - started))
+        return await download(url, limit=limit, timeout=left)
+    return inline(found.get(data_key), limit=limit)

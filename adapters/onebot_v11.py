@@ -27,7 +27,7 @@ from nonebot.adapters.onebot.v11 import (
 )
 
 from .base import BasePort, message_id_of, number_or_text
-from .download import download, inline
+from .download import answered, download
 from .port import (
     Capability,
     EventInfo,
@@ -293,13 +293,9 @@ class OneBotV11Port(BasePort):
         except (TimeoutError, ActionFailed, NetworkError, ApiNotAvailable) as exc:
             logger.warning(f"get_image {file}: {exc!r}")
             return None
-        if not isinstance(found, dict):
-            return None
-        url = found.get("url")
-        if isinstance(url, str) and url.startswith(("http://", "https://")):
-            left = max(0.1, timeout - (time.monotonic() - started))
-            return await download(url, limit=limit, timeout=left)
-        return inline(found.get("base64"), limit=limit)
+        return await answered(
+            found, "base64", limit=limit, started=started, timeout=timeout
+        )
 
     async def upload_file(
         self, path: str, name: str, *, group: str | None = None, user: str | None = None

@@ -27,7 +27,7 @@ from nonebot.adapters.onebot.v12 import (
 )
 
 from .base import BasePort, message_id_of
-from .download import download, inline
+from .download import answered
 from .port import (
     Capability,
     EventInfo,
@@ -413,13 +413,9 @@ class OneBotV12Port(BasePort):
         except Exception as exc:  # ActionFailed, NetworkError, TimeoutError
             logger.warning(f"get_file {file_id}: {exc!r}")
             return None
-        if not isinstance(found, dict):
-            return None
-        url = found.get("url")
-        if isinstance(url, str) and url.startswith(("http://", "https://")):
-            left = max(0.1, timeout - (time.monotonic() - started))
-            return await download(url, limit=limit, timeout=left)
-        return inline(found.get("data"), limit=limit)
+        return await answered(
+            found, "data", limit=limit, started=started, timeout=timeout
+        )
 
     async def _vendor(self, capability: Capability, group: str, user: str, **extra):
         found = self.vendor.get(capability)
