@@ -55,6 +55,7 @@ from .sendqueue import SendQueue
 from .settings import load_settings
 from .speaker import Leases, Speakers
 from .storage import close_database, open_database, register_models
+from .tasks import Tasks
 from .timeparse import format_duration, format_time, parse_duration, parse_when
 
 __all__ = [
@@ -231,16 +232,14 @@ async def _one_account(bot: Bot, event: Event) -> None:
             raise IgnoredException(f"{group}: another account speaks")
 
 
-_asking: set[asyncio.Task[None]] = set()
+_asking = Tasks("core: asking a new connection")
 
 
 @driver.on_bot_connect
 async def _welcome(bot: Bot) -> None:
     # what the implementation says it can do, asked beside the connection:
     # its hooks (and the events behind them) must not wait for the answer
-    task = asyncio.create_task(on_connect(bot))
-    _asking.add(task)
-    task.add_done_callback(_asking.discard)
+    _asking.spawn(on_connect(bot))
     await _started.wait()
     await tryout.welcome(bot)
 

@@ -24,6 +24,7 @@ from adapters.port import acknowledge
 from .config import store
 from .context import Context
 from .i18n import t
+from .tasks import Tasks
 
 # names in one line at most (a QQ or WeChat message stays well under its
 # length limit); a full line is sent at once
@@ -42,8 +43,8 @@ class _Batch:
 
 # (group, topic) → the line being gathered
 _batches: dict[tuple[str, str], _Batch] = {}
-_tasks: set[asyncio.Task[None]] = set()  # lines being sent
-_timers: set[asyncio.Task[None]] = set()  # windows still open
+_sending = Tasks("acks")  # lines being sent
+_timers = Tasks("acks")  # windows still open
 
 
 async def acknowledge_reply(
@@ -62,23 +63,17 @@ async def acknowledge_reply(
     batch = _batches.get(where)
     if batch is None:
         batch = _batches[where] = _Batch(ctx.group, ctx.locale, topic)
-        _spawn(_flush_later(where, batch), _timers)
+        _timers.spawn(_flush_later(where, batch))
     batch.names[key or ctx.info.user] = name
     if len(batch.names) >= MAX_NAMES:  # full: out now, the next names start anew
         del _batches[where]
-        _spawn(_send(batch))
+        _sending.spawn(_send(batch))
     return False
 
 
 def render(locale: str, topic: str, names: list[str]) -> str:
     shown = "、".join(names) if locale == "zh-CN" else ", ".join(names)
     return t(locale, "core.acks.received", topic=topic, names=shown)
-
-
-def _spawn(coro, into: set[asyncio.Task[None]] = _tasks) -> None:
-    task = asyncio.create_task(coro)
-    into.add(task)
-    task.add_done_callback(into.discard)
 
 
 async def _flush_later(where: tuple[str, str], batch: _Batch) -> None:
@@ -101,9 +96,7 @@ async def _send(batch: _Batch) -> None:
 async def flush_all() -> None:
     """Send every line still being gathered now, without waiting for its
     window, and wait until all are sent (shutdown, tests)."""
-    for timer in list(_timers):
-        timer.cancel()
+    _timers.cancel()
     for where in list(_batches):
-        _spawn(_send(_batches.pop(where)))
-    while _tasks:
-        await asyncio.gather(*list(_tasks), return_exceptions=True)
+        _sending.spawn(_send(_batches.pop(where)))
+    await _sending.settle()

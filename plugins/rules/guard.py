@@ -19,6 +19,7 @@ from nonebot import logger
 
 from adapters import EventInfo, Port
 from plugins.core import LinliConfig, Role, store
+from plugins.core.tasks import Tasks
 
 from . import learning, qr, service
 from .config import RulesConfig
@@ -41,7 +42,7 @@ class Guard:
         self._engines: dict[int, tuple[RulesConfig, Engine]] = {}
         self._matchers: dict[tuple[Any, ...], WordMatcher] = {}
         self._zones: dict[str, ZoneInfo] = {}
-        self._pending: set[asyncio.Task[Any]] = set()
+        self._pending = Tasks("rules.qr")
         self._qr_slots: asyncio.Semaphore | None = None
 
     # -- compiled detectors, per configuration --------------------------------
@@ -165,7 +166,7 @@ class Guard:
         if not hits:
             if cfg.qr.enabled and cfg.ads.enabled and "image" in info.kinds:
                 job = self._check_images(info, port, config, cfg, role, strict)
-                self._background(job)
+                self._pending.spawn(job)
             return False
         if await role() >= Role.STAFF:
             return False
@@ -173,15 +174,9 @@ class Guard:
 
     # -- QR codes in images: after the text, never delaying it -----------------
 
-    def _background(self, job: Any) -> None:
-        task = asyncio.create_task(job)
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
-
     async def settle(self) -> None:
         """Wait for the image checks still running (tests, shutdown)."""
-        while self._pending:
-            await asyncio.gather(*list(self._pending), return_exceptions=True)
+        await self._pending.settle()
 
     async def _check_images(
         self,
