@@ -35,6 +35,7 @@ from .port import (
     MemberChange,
     MemberInfo,
     Mention,
+    NoEffect,
     NotSupported,
     PlatformError,
     PlatformRole,
@@ -148,6 +149,7 @@ class OneBotV11Port(BasePort):
             "answered ok, but the member is still muted"
             if seconds == 0
             else "answered ok, but the member is not muted",
+            "unmute" if seconds == 0 else "mute",
         )
 
     async def unmute(self, group: str, user: str) -> None:
@@ -167,6 +169,7 @@ class OneBotV11Port(BasePort):
             u,
             lambda info: info is None or str(info.get("user_id", u)) != str(u),
             "answered ok, but the member is still in the group",
+            "kick",
         )
 
     async def _verify(
@@ -176,6 +179,7 @@ class OneBotV11Port(BasePort):
         u: Any,
         happened: Callable[[dict[str, Any] | None], bool | None],
         reason: str,
+        kind: str,
     ) -> None:
         """Whether ``action`` took effect, from the member's info now (None:
         not in the group). ``happened`` answers True, False, or None when the
@@ -197,7 +201,7 @@ class OneBotV11Port(BasePort):
             verdict = happened(info if isinstance(info, dict) and info else None)
             if verdict is None or verdict:
                 return
-        raise PlatformError(action, reason)
+        raise NoEffect(action, reason, kind=kind)
 
     async def member(self, group: str, user: str) -> MemberInfo:
         g, u = number_or_text(self._raw(group)), number_or_text(self._raw(user))

@@ -59,6 +59,16 @@ class PlatformError(PortError):
         super().__init__(f"{action} failed: {reason}")
 
 
+class NoEffect(PlatformError):
+    """The platform answered ok but nothing happened (the member is still in
+    the group, not muted…): a refusal all the same. ``kind`` names what did
+    not happen, for the words shown to people: ``kick``, ``mute``, ``unmute``."""
+
+    def __init__(self, action: str, reason: str, *, kind: str):
+        super().__init__(action, reason)
+        self.kind = kind
+
+
 PlatformRole = Literal["owner", "admin", "member"]
 
 

@@ -264,7 +264,7 @@ async def _mute(ctx: Context, args: Message) -> None:
         reason=reason.strip(),
     )
     if not done.ok:
-        await ctx.finish(ctx.t("rules.cmd.failed", error=_error(ctx, done.error)))
+        await ctx.finish(ctx.t("rules.cmd.failed", error=_error(ctx, done)))
     assert done.case is not None
     duration = format_duration(timedelta(seconds=seconds), ctx.locale)
     await ctx.finish(
@@ -277,8 +277,10 @@ async def _mute(ctx: Context, args: Message) -> None:
     )
 
 
-def _error(ctx: Context, error: str) -> str:
-    return ctx.t("rules.problem.not_supported") if error == "not_supported" else error
+def _error(ctx: Context, done: service.Done) -> str:
+    if done.failure is None:
+        return ""
+    return service.failure_text(done.failure, ctx.locale)
 
 
 @command("解禁", "unmute")
@@ -289,7 +291,7 @@ async def _unmute(ctx: Context, args: Message) -> None:
         ctx.port, group=ctx.group, user=target.user, actor=ctx.user
     )
     if not done.ok:
-        await ctx.finish(ctx.t("rules.cmd.failed", error=_error(ctx, done.error)))
+        await ctx.finish(ctx.t("rules.cmd.failed", error=_error(ctx, done)))
     name = mask_private(await name_of(ctx.group, target.user))
     await ctx.finish(ctx.t("rules.cmd.unmuted", name=name))
 
@@ -308,7 +310,7 @@ async def _kick(ctx: Context, args: Message) -> None:
         reason=target.rest,
     )
     if not done.ok:
-        await ctx.finish(ctx.t("rules.cmd.failed", error=_error(ctx, done.error)))
+        await ctx.finish(ctx.t("rules.cmd.failed", error=_error(ctx, done)))
     assert done.case is not None
     await ctx.finish(
         ctx.t("rules.cmd.kicked", name=mask_private(name), case=done.case.id)

@@ -16,7 +16,15 @@ from typing import Any, Protocol
 from nonebot import logger
 from tortoise import timezone
 
-from adapters import Capability, NotSupported, PlatformError, Port, split_id
+from adapters import (
+    Capability,
+    NoEffect,
+    NotSupported,
+    PlatformError,
+    Port,
+    PortError,
+    split_id,
+)
 from plugins.core import (
     LinliConfig,
     audit,
@@ -258,6 +266,16 @@ def _not_supported(locale: str) -> str:
     return t(locale, "rules.problem.not_supported")
 
 
+def failure_text(exc: PortError, locale: str) -> str:
+    """What went wrong, for people: the platform's own words, or ours where
+    it has none (not supported; answered ok but nothing happened)."""
+    if isinstance(exc, NotSupported):
+        return _not_supported(locale)
+    if isinstance(exc, NoEffect):
+        return t(locale, f"rules.problem.no_effect.{exc.kind}")
+    return exc.reason if isinstance(exc, PlatformError) else str(exc)
+
+
 async def _recall(port: Port, offence: Offence, locale: str) -> tuple[bool, list[str]]:
     if not offence.recall or not offence.message_id:
         return False, []
@@ -273,7 +291,7 @@ async def _recall(port: Port, offence: Offence, locale: str) -> tuple[bool, list
         return False, [_problem(locale, "recall", _not_supported(locale))]
     except PlatformError as exc:
         logger.warning(f"rules: recall of {offence.message_id} failed: {exc}")
-        return False, [_problem(locale, "recall", exc.reason)]
+        return False, [_problem(locale, "recall", failure_text(exc, locale))]
     return True, []
 
 
@@ -314,7 +332,9 @@ async def _execute(
         except PlatformError as exc:
             # a refusal ("not an admin") would refuse the harsher step too
             logger.warning(f"rules: {candidate} of {user} in {group} failed: {exc}")
-            problems.append(_problem(locale, candidate.action, exc.reason))
+            problems.append(
+                _problem(locale, candidate.action, failure_text(exc, locale))
+            )
             break
         return candidate, problems
     return None, problems
@@ -604,7 +624,7 @@ async def is_blacklisted(user: str) -> bool:
 class Done:
     ok: bool
     case: Case | None = None
-    error: str = ""
+    failure: PortError | None = None  # why not (words: failure_text)
 
 
 async def mute(
@@ -623,10 +643,8 @@ async def mute(
         if not port.can(Capability.MUTE):
             raise NotSupported(Capability.MUTE, port.platform)
         await moderate(port, group, lambda p: p.mute(group, user, seconds))
-    except NotSupported:
-        return Done(False, error="not_supported")
-    except PlatformError as exc:
-        return Done(False, error=exc.reason)
+    except PortError as exc:  # not supported, refused, no effect
+        return Done(False, failure=exc)
     case = await Case.create(
         group=group, user=user, display_name=name[:255], rule="manual",
         reason="rules.reason.manual", detail=reason[:255], at=now, actor=actor,
@@ -650,10 +668,8 @@ async def unmute(
         if not port.can(Capability.UNMUTE):
             raise NotSupported(Capability.UNMUTE, port.platform)
         await port.unmute(group, user)
-    except NotSupported:
-        return Done(False, error="not_supported")
-    except PlatformError as exc:
-        return Done(False, error=exc.reason)
+    except PortError as exc:  # not supported, refused, no effect
+        return Done(False, failure=exc)
     await Mute.filter(group=group, user=user, lifted=False).update(lifted=True)
     await audit(actor, "rules.unmute", group=group, target=user)
     return Done(True)
@@ -674,10 +690,8 @@ async def kick(
         if not port.can(Capability.KICK):
             raise NotSupported(Capability.KICK, port.platform)
         await moderate(port, group, lambda p: p.kick(group, user))
-    except NotSupported:
-        return Done(False, error="not_supported")
-    except PlatformError as exc:
-        return Done(False, error=exc.reason)
+    except PortError as exc:  # not supported, refused, no effect
+        return Done(False, failure=exc)
     case = await Case.create(
         group=group, user=user, display_name=name[:255], rule="manual",
         reason="rules.reason.manual", detail=reason[:255], at=now, actor=actor,
@@ -784,7 +798,9 @@ async def pardon(
         except NotSupported:
             result.problems.append(_problem(locale, "unmute", _not_supported(locale)))
         except PlatformError as exc:
-            result.problems.append(_problem(locale, "unmute", exc.reason))
+            result.problems.append(
+                _problem(locale, "unmute", failure_text(exc, locale))
+            )
         await Mute.filter(case_id=case.id).update(lifted=True)
     result.unblacklisted = bool(await Blacklisted.filter(case_id=case.id).delete())
     case.pardoned_at = now

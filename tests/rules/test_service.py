@@ -118,7 +118,7 @@ async def test_personal_data_is_recalled_and_reminded_privately(
 
 
 async def test_admin_actions_are_recorded(outbox, group_id) -> None:
-    from adapters import Capability
+    from adapters import Capability, NotSupported
     from plugins.core.models import AuditEntry
     from plugins.rules import service
     from plugins.rules.models import Mute
@@ -141,7 +141,8 @@ async def test_admin_actions_are_recorded(outbox, group_id) -> None:
     refused = await service.mute(
         wechat, group=group_id, user="qq:42", name="张三", seconds=60, actor="qq:500"
     )
-    assert (refused.ok, refused.error) == (False, "not_supported")
+    assert not refused.ok and isinstance(refused.failure, NotSupported)
+    assert service.failure_text(refused.failure, "zh-CN") == "平台不支持"
 
 
 async def test_warnings_listing_reset_and_appeal(outbox, group_id) -> None:

@@ -21,7 +21,12 @@ from tests.helpers import group_message, routed, router, v11_bot
 from tests.rules.conftest import make_config
 from tests.rules.fakes import looked_up
 
-REASON = "answered ok, but the member is still in the group"
+
+def _no_effect(kind: str) -> str:
+    """What admins read (in the group's language), not the port's English."""
+    from plugins.core import t
+
+    return t("zh-CN", f"rules.problem.no_effect.{kind}")
 
 
 @pytest.fixture(autouse=True)
@@ -75,7 +80,7 @@ async def test_a_kick_that_did_not_happen_is_handled_as_a_refusal(
             ctx.should_call_api("set_group_kick", kick, result=None)
             for _ in range(3):  # still there on every look
                 looked_up(ctx, user, group=gid)
-            reason = REASON
+            reason = _no_effect("kick")
         outcome = await service.enforce(
             _offence(group_id, f"qq:{user}"), port=port, cfg=cfg, config=config
         )
@@ -112,7 +117,9 @@ async def test_the_kick_command_tells_the_admin_it_did_not_happen(
         for _ in range(3):
             looked_up(ctx, 4312)
         ctx.should_call_send(
-            event, t("zh-CN", "rules.cmd.failed", error=REASON), result=None
+            event,
+            t("zh-CN", "rules.cmd.failed", error=_no_effect("kick")),
+            result=None,
         )
         ctx.should_finished(router())
     assert not await AuditEntry.exists(action="rules.kick", target="qq:4312")
@@ -133,7 +140,7 @@ async def test_the_mute_command_tells_the_admin_it_did_not_happen(
         )
         for _ in range(3):
             looked_up(ctx, 4313, muted_for=0)
-        error = "answered ok, but the member is not muted"
+        error = _no_effect("mute")
         ctx.should_call_send(
             event, t("zh-CN", "rules.cmd.failed", error=error), result=None
         )
