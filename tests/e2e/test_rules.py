@@ -5,27 +5,18 @@ from __future__ import annotations
 import asyncio
 import time
 
-from tests.helpers import LinliProcess, text_of
+from tests.helpers import E2E_CONFIG, LinliProcess, text_of
 
-CONFIG = """
-core:
-  admins: ["qq:500"]
-  scheduler:
-    poll_seconds: 0.2
-    retry_base_seconds: 0.5
-groups:
-  "qq:1000":
-    name: 3栋业主群
-    role: residents
-  "qq:2000":
-    name: 物业工作群
-    role: staff
+CONFIG = (
+    E2E_CONFIG
+    + """
 rules:
   ladder:
     window: 3s
   notices:
     per_group: 50
 """
+)
 
 AD = "特价房源看这里 www.haohuo888.com"
 

@@ -15,19 +15,13 @@ import itertools
 import time
 from typing import Any
 
-from tests.helpers import LinliProcess, text_of
+from tests.helpers import E2E_CONFIG, LinliProcess, text_of
 from tests.helpers.e2e import default_responder, ok
 
-CONFIG = """
-core:
-  admins: ["qq:500"]
-groups:
-  "qq:1000":
-    name: 3栋业主群
-    role: residents
-  "qq:2000":
-    name: 物业工作群
-    role: staff
+# the residents' and staff groups of every e2e test, and this test's rules
+CONFIG = (
+    E2E_CONFIG
+    + """
 rules:
   notices:
     per_group: 50
@@ -36,6 +30,7 @@ rules:
     min_examples: 0
     confidence: 0.95
 """
+)
 
 # promo 特价 + cta 私聊: 3 points, below the act threshold (3.5) by words alone
 AD = "油烟机深度清洗今天特价，3栋王师傅，需要的私聊"

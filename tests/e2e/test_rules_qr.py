@@ -21,24 +21,19 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
-from tests.helpers import LinliProcess, text_of
+from tests.helpers import E2E_CONFIG, LinliProcess, text_of
 
-CONFIG = """
-core:
-  admins: ["qq:500"]
-groups:
-  "qq:1000":
-    name: 3栋业主群
-    role: residents
-  "qq:2000":
-    name: 物业工作群
-    role: staff
+# the residents' and staff groups of every e2e test, and this test's rules
+CONFIG = (
+    E2E_CONFIG
+    + """
 rules:
   notices:
     per_group: 50
   qr:
     whitelist: ["https://qr.alipay.com/fkx0wuye3dong"]
 """
+)
 
 INVITE = "https://qm.qq.com/q/Xy7AbCdEfG"  # 扫码进群
 OURS = "https://qr.alipay.com/fkx0wuye3dong"  # the estate's own 缴费码
