@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import time
 from typing import Any
 
 from tests.helpers import E2E_CONFIG, LinliProcess, text_of
-from tests.helpers.e2e import default_responder, ok
+from tests.helpers.e2e import default_responder, napcat_group_message, ok
 
 # the residents' and staff groups of every e2e test, and this test's rules
 CONFIG = (
@@ -65,23 +64,9 @@ class Messages:
     ) -> tuple[int, dict[str, Any]]:
         mid = next(_ids)
         raw = "".join(s["data"].get("text", "") for s in message if s["type"] == "text")
-        sender = {"user_id": user, "nickname": "nick", "card": card, "role": role}
-        payload = {
-            "time": int(time.time()),
-            "self_id": self_id,
-            "post_type": "message",
-            "message_type": "group",
-            "sub_type": "normal",
-            "message_id": mid,
-            "group_id": 1000,
-            "user_id": user,
-            "anonymous": None,
-            "message": message,
-            "raw_message": raw,
-            "font": 14,
-            "sender": sender,
-            "message_format": "array",
-        }
+        payload = napcat_group_message(
+            self_id, mid, message, raw=raw, user=user, card=card, role=role
+        )
         # GetMsg.ts ReturnSchema
         self.sent[mid] = {
             "time": payload["time"],
@@ -89,7 +74,7 @@ class Messages:
             "message_id": mid,
             "real_id": mid,
             "message_seq": mid,
-            "sender": sender,
+            "sender": payload["sender"],
             "message": message,
             "raw_message": raw,
             "font": 14,

@@ -103,25 +103,9 @@ async def _image_message(onebot, base: str, name: str, *, user: int) -> int:
         f"[CQ:image,file={name.upper()}1F2E3D.png,sub_type=0,"
         f"url={url.replace('&', '&amp;')},file_size={size}]"
     )
-    await onebot.send(
-        {
-            "time": int(time.time()),
-            "self_id": onebot.self_id,
-            "post_type": "message",
-            "message_type": "group",
-            "sub_type": "normal",
-            "message_id": mid,
-            "group_id": 1000,
-            "user_id": user,
-            "anonymous": None,
-            "message": [segment],
-            "raw_message": raw,
-            "font": 14,
-            "sender": {"user_id": user, "nickname": "nick", "card": "路人乙"},
-            "message_format": "array",
-        }
+    return await onebot.group_message(
+        raw, segments=[segment], user=user, card="路人乙", message_id=mid
     )
-    return mid
 
 
 async def test_a_qr_invite_is_recalled_and_the_estates_own_code_is_not(

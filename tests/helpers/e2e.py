@@ -345,33 +345,55 @@ class OneBotV11:
         card: str = "3-2-201 张三",
         role: str = "member",
         message_id: int | None = None,
+        segments: list[dict[str, Any]] | None = None,
     ) -> int:
-        """Send a group message as NapCat reports it; returns its message id."""
+        """Send a group message as NapCat reports it; returns its message id.
+        ``segments`` (an image…) instead of one text segment, with ``text`` as
+        its raw_message (CQ codes)."""
         mid = message_id if message_id is not None else next(_message_ids)
         await self.send(
-            {
-                "time": int(time.time()),
-                "self_id": self.self_id,
-                "post_type": "message",
-                "message_type": "group",
-                "sub_type": "normal",
-                "message_id": mid,
-                "group_id": group,
-                "user_id": user,
-                "anonymous": None,
-                "message": [{"type": "text", "data": {"text": text}}],
-                "raw_message": text,
-                "font": 14,
-                "sender": {
-                    "user_id": user,
-                    "nickname": "nick",
-                    "card": card,
-                    "role": role,
-                },
-                "message_format": "array",
-            }
+            napcat_group_message(
+                self.self_id,
+                mid,
+                segments or [{"type": "text", "data": {"text": text}}],
+                raw=text,
+                group=group,
+                user=user,
+                card=card,
+                role=role,
+            )
         )
         return mid
+
+
+def napcat_group_message(
+    self_id: int,
+    message_id: int,
+    segments: list[dict[str, Any]],
+    *,
+    raw: str,
+    group: int = 1000,
+    user: int = 42,
+    card: str = "3-2-201 张三",
+    role: str = "member",
+) -> dict[str, Any]:
+    """A group message event as NapCat posts it (array message format)."""
+    return {
+        "time": int(time.time()),
+        "self_id": self_id,
+        "post_type": "message",
+        "message_type": "group",
+        "sub_type": "normal",
+        "message_id": message_id,
+        "group_id": group,
+        "user_id": user,
+        "anonymous": None,
+        "message": segments,
+        "raw_message": raw,
+        "font": 14,
+        "sender": {"user_id": user, "nickname": "nick", "card": card, "role": role},
+        "message_format": "array",
+    }
 
 
 def text_of(call: ApiCall) -> str:
