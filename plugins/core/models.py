@@ -22,6 +22,9 @@ class Job(Model):
     key = fields.CharField(max_length=191, null=True, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     finished_at = fields.DatetimeField(null=True)
+    # a job that must run where the group's speaker is (the process holding
+    # its account): a message another process could not send itself
+    group = fields.CharField(max_length=128, null=True, db_index=True)
 
     class Meta:
         table = "core_job"
