@@ -90,3 +90,53 @@ class SpeakerLease(Model):
 
     class Meta:
         table = "core_speaker"
+
+
+class HandledMessage(Model):
+    """A group message the speaker took for handling (several processes).
+
+    On PostgreSQL only: a process that takes a group over compares the copies
+    it dropped with these (plugins/core/dedup.py). Kept a few minutes."""
+
+    id = fields.BigIntField(primary_key=True)
+    group = fields.CharField(max_length=128)
+    user = fields.CharField(max_length=128)
+    digest = fields.CharField(max_length=32)
+    at = fields.DatetimeField(db_index=True)
+    account = fields.CharField(max_length=128)
+    message_id = fields.CharField(max_length=128, null=True)
+
+    class Meta:
+        table = "core_handled"
+        indexes = (("group", "user", "digest", "at"),)
+
+
+class SharedEvent(Model):
+    """One event of a sliding window shared by every process.
+
+    On PostgreSQL only: a message counted for flood, a join for raids
+    (plugins/core/shared.py)."""
+
+    id = fields.BigIntField(primary_key=True)
+    key = fields.CharField(max_length=191)
+    at = fields.FloatField()  # seconds since the epoch (the store's clock)
+    value = fields.TextField(default="")
+    until = fields.FloatField(db_index=True)  # pruned after this
+
+    class Meta:
+        table = "core_shared_event"
+        indexes = (("key", "at"),)
+
+
+class SharedMark(Model):
+    """A short-lived value under a key, shared by every process.
+
+    On PostgreSQL only: a cooldown, a pending choice (plugins/core/shared.py)."""
+
+    id = fields.BigIntField(primary_key=True)
+    key = fields.CharField(max_length=191, unique=True)
+    value = fields.JSONField(default=dict)
+    until = fields.FloatField(db_index=True)  # gone after this
+
+    class Meta:
+        table = "core_shared_mark"
