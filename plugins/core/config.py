@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 from nonebot.log import logger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .estates import DEFAULT, ESTATE_ID, ESTATE_KEYS, EstateProfile, legacy_estate
 from .yamlfile import YamlDocument, YamlProblem, read_yaml
 
 GROUP_ID = re.compile(r"^[a-z][a-z0-9]*:\S+$")
@@ -161,6 +162,7 @@ class GroupProfile(BaseModel):
     name: str | None = None
     role: Literal["residents", "staff", "notice"] = "residents"
     building: str | None = None
+    estate: str | None = None
     locale: Literal["zh-CN", "en"] | None = None
     tags: list[str] = Field(default_factory=list)
     admins: list[str] = Field(default_factory=list)
@@ -224,34 +226,96 @@ class LinliConfig:
     sections: dict[str, Section]
     groups: dict[str, GroupProfile]
     _group_sections: dict[tuple[str, str], Section] = field(default_factory=dict)
+    # estates.py: the declared estates, each configured group's, and theirs
+    estates: dict[str, EstateProfile] = field(default_factory=dict)
+    group_estates: dict[str, str] = field(default_factory=dict)
+    estate_sections: dict[tuple[str, str], Section] = field(default_factory=dict)
+    estate_of_none: str = DEFAULT
 
     @property
     def core(self) -> CoreConfig:
         return self.sections["core"]  # type: ignore[return-value]
 
     def section(self, name: str, group: str | None = None) -> Section:
-        """The section ``name`` as it applies in ``group`` (or globally)."""
+        """The section ``name`` as it applies in ``group`` (or globally): the
+        global one, then the group's estate's, then the group's own."""
         if group is not None:
             found = self._group_sections.get((group, name))
             if found is not None:
                 return found
+            if group not in self.groups:  # a group outside the YAML
+                return self.estate_section(name, self.estate_of_none)
         return self.sections[name]
+
+    def estate_section(self, name: str, estate: str) -> Section:
+        """The section ``name`` as an estate sets it (the global one where it
+        sets nothing)."""
+        found = self.estate_sections.get((estate, name))
+        return found if found is not None else self.sections[name]
 
     def group(self, group: str) -> GroupProfile:
         return self.groups.get(group) or GroupProfile()
+
+    # -- estates --------------------------------------------------------------
+
+    def estate_of(self, group: str | None) -> str:
+        """The estate ``group`` belongs to (the estate of no group for None or
+        a group outside the YAML)."""
+        if group is not None:
+            found = self.group_estates.get(group)
+            if found is not None:
+                return found
+        return self.estate_of_none
+
+    def estate(self, estate: str) -> EstateProfile:
+        return self.estates.get(estate) or EstateProfile()
+
+    def estate_ids(self) -> list[str]:
+        """Every estate: the declared ones, then any only groups name."""
+        found = dict.fromkeys(self.estates)
+        found.update(dict.fromkeys(self.group_estates.values()))
+        if not found:
+            found[self.estate_of_none] = None
+        return list(found)
+
+    def estate_name(self, estate: str) -> str:
+        """How people call the estate (its ``name``, else its id)."""
+        return self.estate(estate).name or estate
+
+    def groups_in(self, estate: str) -> list[str]:
+        """The configured groups of ``estate``, in the YAML's order."""
+        return [g for g in self.groups if self.estate_of(g) == estate]
+
+    def same_estate(self, group: str | None, other: str | None) -> bool:
+        return self.estate_of(group) == self.estate_of(other)
+
+    # -- per group ------------------------------------------------------------
 
     def locale_of(self, group: str | None) -> str:
         if group is not None:
             profile = self.groups.get(group)
             if profile is not None and profile.locale:
                 return profile.locale
-        return self.core.locale
+        return self.estate(self.estate_of(group)).locale or self.core.locale
 
-    def groups_with(self, *, role: str | None = None, tag: str | None = None):
+    def timezone_of(self, group: str | None) -> str:
+        """The time zone of the group's estate (``core.timezone`` unless the
+        estate sets its own)."""
+        return self.estate(self.estate_of(group)).timezone or self.core.timezone
+
+    def groups_with(
+        self,
+        *,
+        role: str | None = None,
+        tag: str | None = None,
+        estate: str | None = None,
+    ):
         for gid, profile in self.groups.items():
             if role is not None and profile.role != role:
                 continue
             if tag is not None and tag not in profile.tags:
+                continue
+            if estate is not None and self.estate_of(gid) != estate:
                 continue
             yield gid, profile
 
@@ -478,8 +542,8 @@ def validate(doc: YamlDocument) -> LinliConfig:
     known = _sections
     path = str(doc.path)
     for key in raw:
-        if key != "groups" and key not in known:
-            names = [*known, "groups"]
+        if key not in ("groups", "estates") and key not in known:
+            names = [*known, "groups", "estates"]
             close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
             hint = f"did you mean {close[0]}? " if close else ""
             problems.append(
@@ -513,7 +577,12 @@ def validate(doc: YamlDocument) -> LinliConfig:
             }
             problems.extend(_problems(doc, errors, (name,), model, used))
 
+    estates, estate_bases, estate_sections = _estates(
+        doc, raw, bases, global_errors, problems
+    )
+    default = _estate_of_none(raw, estates)
     groups: dict[str, GroupProfile] = {}
+    group_estates: dict[str, str] = {}
     group_sections: dict[tuple[str, str], Section] = {}
     raw_groups = raw.get("groups") or {}
     if not isinstance(raw_groups, dict):
@@ -541,50 +610,230 @@ def validate(doc: YamlDocument) -> LinliConfig:
             problems.extend(_problems(doc, exc, loc, GroupProfile))
             continue
         groups[gid] = profile
-        for name, over in (profile.model_extra or {}).items():
-            model = known.get(name)
-            where = (*loc, name)
-            if model is None or name == "core":
-                problems.append(
-                    YamlProblem(
-                        path,
-                        doc.line_of(where),
-                        f"groups.{gid}.{name}",
-                        "unknown key: a group takes name, role, building, locale, "
-                        "tags, admins, staff and plugin sections",
-                    )
-                )
-                continue
-            if not isinstance(over, dict):
-                problems.append(
-                    YamlProblem(
-                        path,
-                        doc.line_of(where),
-                        f"groups.{gid}.{name}",
-                        "expected a mapping",
-                    )
-                )
-                continue
-            over, used, renamed = _renamed(doc, model, over, where)
-            problems.extend(renamed)
-            try:
-                group_sections[(gid, name)] = model.model_validate(
-                    _merge(bases.get(name, {}), over)
-                )
-            except ValidationError as exc:
-                seen = global_errors.get(name, set())
-                # a mistake of the global section shows in every group that
-                # does not replace the key: it is reported once, where written
-                errors = [
-                    e
-                    for e in exc.errors()
-                    if _own(over, tuple(e["loc"]))
-                    or (tuple(e["loc"]), e["type"], e["msg"]) not in seen
-                ]
-                problems.extend(_problems(doc, errors, where, model, used))
+        estate = _group_estate(doc, gid, profile, body, estates, default, problems)
+        group_estates[gid] = estate
+        found, _ = _overrides(
+            doc,
+            loc,
+            profile.model_extra or {},
+            estate_bases.get(estate, bases),
+            global_errors,
+            problems,
+            "a group takes name, role, building, estate, locale, tags, admins, "
+            "staff and feature sections",
+        )
+        for name in known:
+            section = found.get(name) or estate_sections.get((estate, name))
+            if section is not None:
+                group_sections[(gid, name)] = section
     if problems:
         raise ConfigError(problems)
-    return LinliConfig(doc.path, sections, groups, group_sections)
+    estate_of_none = default or DEFAULT
+    _tell_sections_their_estate(sections, group_sections, group_estates, estate_of_none)
+    return LinliConfig(
+        doc.path,
+        sections,
+        groups,
+        group_sections,
+        estates=estates,
+        group_estates=group_estates,
+        estate_sections=estate_sections,
+        estate_of_none=estate_of_none,
+    )
+
+
+def _overrides(
+    doc: YamlDocument,
+    loc: tuple[Any, ...],
+    extra: dict[str, Any],
+    bases: dict[str, dict[str, Any]],
+    global_errors: dict[str, set[tuple[Any, ...]]],
+    problems: list[YamlProblem],
+    takes: str,
+) -> tuple[dict[str, Section], dict[str, dict[str, Any]]]:
+    """The feature sections an estate or a group writes for itself (``extra``),
+    each merged onto ``bases`` and validated; and the merged raw sections
+    (every section, for the groups of an estate to merge onto)."""
+    path = str(doc.path)
+    found: dict[str, Section] = {}
+    merged = dict(bases)
+    for name, over in extra.items():
+        model = _sections.get(name)
+        where = (*loc, name)
+        key = ".".join(str(p) for p in where)
+        if model is None or name == "core":
+            problems.append(
+                YamlProblem(path, doc.line_of(where), key, f"unknown key: {takes}")
+            )
+            continue
+        if not isinstance(over, dict):
+            problems.append(
+                YamlProblem(path, doc.line_of(where), key, "expected a mapping")
+            )
+            continue
+        over, used, renamed = _renamed(doc, model, over, where)
+        problems.extend(renamed)
+        merged[name] = _merge(bases.get(name, {}), over)
+        try:
+            found[name] = model.model_validate(merged[name])
+        except ValidationError as exc:
+            seen = global_errors.get(name, set())
+            # a mistake of the global section shows in every group that
+            # does not replace the key: it is reported once, where written
+            errors = [
+                e
+                for e in exc.errors()
+                if _own(over, tuple(e["loc"]))
+                or (tuple(e["loc"]), e["type"], e["msg"]) not in seen
+            ]
+            problems.extend(_problems(doc, errors, where, model, used))
+    return found, merged
+
+
+def _estates(
+    doc: YamlDocument,
+    raw: dict[str, Any],
+    bases: dict[str, dict[str, Any]],
+    global_errors: dict[str, set[tuple[Any, ...]]],
+    problems: list[YamlProblem],
+) -> tuple[
+    dict[str, EstateProfile],
+    dict[str, dict[str, dict[str, Any]]],
+    dict[tuple[str, str], Section],
+]:
+    """The ``estates`` section: each estate's profile, its merged raw sections
+    (for its groups) and its validated sections."""
+    path = str(doc.path)
+    estates: dict[str, EstateProfile] = {}
+    merged: dict[str, dict[str, dict[str, Any]]] = {}
+    sections: dict[tuple[str, str], Section] = {}
+    raw_estates = raw.get("estates") or {}
+    if not isinstance(raw_estates, dict):
+        problems.append(
+            YamlProblem(
+                path, doc.line_of(("estates",)), "estates", "expected a mapping"
+            )
+        )
+        return estates, merged, sections
+    for name, body in raw_estates.items():
+        name = str(name)
+        loc = ("estates", name)
+        if not ESTATE_ID.match(name):
+            problems.append(
+                YamlProblem(
+                    path,
+                    doc.line_of(loc),
+                    ".".join(loc),
+                    "an estate's name is one word of at most 64 characters, "
+                    "without spaces, ':' or '/' (e.g. 东区, qisheng)",
+                )
+            )
+            continue
+        body = body or {}
+        if not isinstance(body, dict):
+            problems.append(
+                YamlProblem(path, doc.line_of(loc), ".".join(loc), "expected a mapping")
+            )
+            continue
+        own = {k: v for k, v in body.items() if k in ESTATE_KEYS}
+        try:
+            estates[name] = EstateProfile.model_validate(own)
+        except ValidationError as exc:  # its groups still belong to it
+            problems.extend(_problems(doc, exc, loc, EstateProfile))
+            estates[name] = EstateProfile()
+        found, merged[name] = _overrides(
+            doc,
+            loc,
+            {k: v for k, v in body.items() if k not in ESTATE_KEYS},
+            bases,
+            global_errors,
+            problems,
+            f"an estate takes {', '.join(ESTATE_KEYS)} and feature sections",
+        )
+        for section, value in found.items():
+            sections[(name, section)] = value
+    return estates, merged, sections
+
+
+def _estate_of_none(
+    raw: dict[str, Any], estates: dict[str, EstateProfile]
+) -> str | None:
+    """The estate of whatever names none: the one declared, or the one of a
+    file that declares none (``default``, or an older file's ``tickets.estate``);
+    None when several are declared."""
+    if len(estates) == 1:
+        return next(iter(estates))
+    if estates:
+        return None
+    return legacy_estate(raw) or DEFAULT
+
+
+def _group_estate(
+    doc: YamlDocument,
+    gid: str,
+    profile: GroupProfile,
+    body: Any,
+    estates: dict[str, EstateProfile],
+    default: str | None,
+    problems: list[YamlProblem],
+) -> str:
+    """The estate ``gid`` belongs to (a problem when it names an unknown one,
+    or none where several are declared)."""
+    path, loc = str(doc.path), ("groups", gid, "estate")
+    named = profile.estate or legacy_estate(body)
+    if named is None:
+        if default is not None:
+            return default
+        problems.append(
+            YamlProblem(
+                path,
+                doc.line_of(loc[:2]),
+                ".".join(loc),
+                "several estates are declared: say which this group belongs to "
+                f"(estate: one of {', '.join(estates)})",
+            )
+        )
+        return DEFAULT
+    if estates and named not in estates and profile.estate is not None:
+        close = difflib.get_close_matches(named, list(estates), n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]}? " if close else ""
+        problems.append(
+            YamlProblem(
+                path,
+                doc.line_of(loc),
+                ".".join(loc),
+                f"unknown estate {named!r} ({hint}the estates: {', '.join(estates)})",
+            )
+        )
+    elif not estates and profile.estate is not None:
+        problems.append(
+            YamlProblem(
+                path,
+                doc.line_of(loc),
+                ".".join(loc),
+                f"estate {named!r} is not declared: add it under estates "
+                f"(estates: {{{named}: {{name: …}}}})",
+            )
+        )
+    return named
+
+
+def _tell_sections_their_estate(
+    sections: dict[str, Section],
+    group_sections: dict[tuple[str, str], Section],
+    group_estates: dict[str, str],
+    estate_of_none: str,
+) -> None:
+    """A section that names its estate (``estate_field``, e.g. tickets'
+    ``estate``) reads the estate of the group it applies in."""
+    for name, section in list(sections.items()):
+        field_name = getattr(type(section), "estate_field", None)
+        if field_name is None:
+            continue
+        sections[name] = section.model_copy(update={field_name: estate_of_none})
+        for gid, estate in group_estates.items():
+            found = group_sections.get((gid, name), sections[name])
+            group_sections[(gid, name)] = found.model_copy(update={field_name: estate})
 
 
 def load(path: Path) -> LinliConfig:
