@@ -191,3 +191,26 @@ async def test_a_staff_groups_members_are_staff_of_its_estate_only(config) -> No
     assert await estates_of("qq:520", config) == ["西区"]
     assert await estates_of("qq:500", config) == ["东区", "西区"]
     assert await estates_of("qq:42", config) == []
+
+
+def test_the_shipped_example_of_estates_is_valid(tmp_path: Path) -> None:
+    from plugins.core.sample import PLUGINS
+
+    text = (PLUGINS / "core" / "config.groups.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    start = lines.index("# estates:")
+    block = []
+    for line in lines[start:]:
+        if not line.startswith("#"):
+            break
+        block.append(line.removeprefix("# "))
+    config = _load(
+        tmp_path,
+        "\n".join(block)
+        + '\ngroups:\n  "qq:1": {estate: 西区}\n  "qq:2": {estate: 东区}\n',
+    )
+    assert config.estate_ids() == ["东区", "西区"]
+    assert config.estate_name("西区") == "旗胜家园西区"
+    faq = config.section("faq", "qq:2")
+    assert faq.entries[0].questions == ["东区健身房几点开门"]
+    assert config.section("faq", "qq:1").entries != faq.entries
