@@ -169,6 +169,32 @@ class Speakers:
             return None
         return self_id_of(lease.holder)
 
+    def elsewhere(self, group: str) -> str | None:
+        """The self id of the group's speaker when it is connected to another
+        process (a live lease held by an account this process has neither
+        connected nor seen in the group), else None: what this process sends
+        there is sent by that one (sendqueue.py, ``core.send_group``)."""
+        holder = self.holder(group)
+        if holder is None or holder in set(self._connected()):
+            return None
+        if holder in set(self._members(group)):
+            return None  # one of ours that has just gone: a handover, not a hop
+        return holder
+
+    def bound_here(self) -> list[str]:
+        """The groups whose bound jobs this process runs (scheduler.py): its
+        connected account speaks there, or no live lease is known and one of
+        its connected accounts is in the group (it will claim the lease)."""
+        connected = set(self._connected())
+        found = []
+        for group in self._groups():
+            if not self._here(group, connected):
+                continue
+            holder = self.holder(group)
+            if holder is None or holder in connected:
+                found.append(group)
+        return found
+
     async def speaks(self, group: str, self_id: str) -> bool:
         """Whether ``self_id`` speaks for ``group`` now (claiming a lease that
         is free); a dict look-up while a live lease is known."""
