@@ -6,6 +6,7 @@ Every feature starts with ``require("plugins.core")`` and imports from here.
 from __future__ import annotations
 
 import asyncio
+from contextvars import ContextVar
 from dataclasses import replace
 
 import nonebot
@@ -14,7 +15,7 @@ from nonebot.adapters import Bot, Event, Message
 from nonebot.consts import PREFIX_KEY
 from nonebot.exception import IgnoredException
 from nonebot.matcher import current_bot, current_event, current_matcher
-from nonebot.message import event_preprocessor
+from nonebot.message import event_preprocessor, handle_event
 from nonebot.plugin import PluginMetadata
 
 from adapters import (
@@ -40,7 +41,16 @@ from .bots import (
 )
 from .config import ConfigError, LinliConfig, Section, register_section, store
 from .context import Context, Ctx, context_of
-from .dedup import Copy, CopyJudge, SameMessages, SeenMessages, digest
+from .dedup import (
+    Copy,
+    CopyJudge,
+    Dropped,
+    DroppedCopies,
+    HandledLog,
+    SameMessages,
+    SeenMessages,
+    digest,
+)
 from .durations import Duration, OptionalDuration, Seconds
 from .i18n import t
 from .identity import Household, Role, listed, parse_household
@@ -110,6 +120,15 @@ _watch: MemberWatch | None = None
 _seen = SeenMessages()
 # the copies of one message through several of linli's accounts (dedup.py)
 _copies: CopyJudge = SameMessages()
+# what a takeover replays (dedup.py): the copies the quiet accounts dropped,
+# and (PostgreSQL) the messages the speakers of every process handled
+_dropped = DroppedCopies()
+_handled = HandledLog()
+_replays = Tasks("core: replaying the copies dropped before a takeover")
+_replaying_now: dict[str, asyncio.Task] = {}
+_replaying: ContextVar[Event | None] = ContextVar("linli_replaying", default=None)
+# how long a new message waits for the replay of its group (order)
+REPLAY_WAIT_SECONDS = 5.0
 _speakers: Speakers | None = None
 
 
@@ -175,6 +194,43 @@ def _speaker_changed(group: str, old: str | None, new: str) -> None:
     set_speaker(group, new)
     if old is not None and old != new and _queue is not None:
         _queue.handover(group, old)
+    try:
+        ours = new in nonebot.get_bots()
+    except ValueError:  # NoneBot not initialised
+        ours = False
+    if ours and old != new:
+        dropped = _dropped.take(group, new)
+        if dropped:
+            _replaying_now[group] = _replays.spawn(_replay(group, dropped))
+
+
+async def _replay(group: str, dropped: list[Dropped]) -> None:
+    """Handle the copies of ``group``'s messages this account dropped while
+    another spoke and that nobody handled (its process died: dedup.py), in
+    the order they came, as if they had just arrived."""
+    window = store.current.core.accounts.same_message_seconds
+    try:
+        left = await _handled.unhandled(group, dropped, window)
+    except Exception:  # no way to tell: rather nothing twice
+        logger.exception(f"takeover: could not read what was handled in {group}")
+        return
+    if isinstance(_copies, SameMessages):  # handled here, through another account
+        left = [one for one in left if _copies.replay(one.copy)]
+    if not left:
+        return
+    logger.info(
+        f"takeover: handling {len(left)} message(s) of {group} that came while "
+        "its speaker was gone"
+    )
+    for one in left:
+        bot = nonebot.get_bots().get(one.copy.account, one.bot)
+        token = _replaying.set(one.event)
+        try:
+            await handle_event(bot, one.event)
+        except Exception:
+            logger.exception(f"takeover: replaying {one.copy.message_id} failed")
+        finally:
+            _replaying.reset(token)
 
 
 async def _speaks(group: str, bot: Bot) -> bool:
@@ -285,12 +341,17 @@ async def _route() -> None:
     if info is None:
         return
     where = info.group or info.user
-    if info.message_id and not _seen.first_time(info.self_id, where, info.message_id):
+    replay = _replaying.get() is event  # a takeover's (not the platform's)
+    if (
+        info.message_id
+        and not replay
+        and not _seen.first_time(info.self_id, where, info.message_id)
+    ):
         logger.debug(f"dropping replayed message {info.message_id}")
         matcher.stop_propagation()
         return
     if info.group is not None:
-        if not await _one_copy(info, bot):
+        if not await _one_copy(info, bot, event, replay=replay):
             matcher.stop_propagation()
             return
         # the sender's group name where the event has none (WeChat's 群昵称)
@@ -313,29 +374,50 @@ async def _route() -> None:
         await matcher.finish()
 
 
-async def _one_copy(info: EventInfo, bot: Bot) -> bool:
+async def _one_copy(
+    info: EventInfo, bot: Bot, event: Event, *, replay: bool = False
+) -> bool:
     """Whether this account's copy of a group message is the one handled: it
     speaks for the group and no other copy was handled; a message another of
-    linli's accounts sent is nobody's to handle."""
-    assert info.group is not None
+    linli's accounts sent is nobody's to handle. A copy dropped as not the
+    speaker's is kept for a takeover (``_replay``); one taken is noted as
+    handled (on PostgreSQL: dedup.HandledLog)."""
+    group = info.group
+    assert group is not None
+    sender = split_id(info.user)[1]
     others = info.user != f"{info.platform}:{info.self_id}"
-    if others and split_id(info.user)[1] in nonebot.get_bots():
+    if others and sender in nonebot.get_bots():
         return False
-    speaker = await _speaks(info.group, bot)
     copy = Copy(
         info.platform,
-        info.group,
+        group,
         info.user,
         digest(info.text, tuple(seg.kind for seg in info.segments)),
         info.self_id,
         info.message_id,
     )
+    if replay:  # decided by _replay
+        await _handled.record(copy)
+        return True
+    speaker = await _speaks(group, bot)
     if not _copies.arrived(copy, speaker=speaker):
         logger.debug(
-            f"message {info.message_id} in {info.group}: "
+            f"message {info.message_id} in {group}: "
             + ("handled through another account" if speaker else "not the speaker")
         )
+        # kept for a takeover, but for what the speaker (of another process) said
+        if not speaker and (_speakers is None or sender != _speakers.holder(group)):
+            accounts = store.current.core.accounts
+            _dropped.keep = accounts.takeover_seconds + accounts.same_message_seconds
+            _dropped.add(bot, event, copy)
         return False
+    replaying = _replaying_now.get(group)
+    if replaying is not None:  # what came before the takeover goes first
+        if not replaying.done():
+            await asyncio.wait([replaying], timeout=REPLAY_WAIT_SECONDS)
+        else:
+            _replaying_now.pop(group, None)
+    await _handled.record(copy)
     return True
 
 

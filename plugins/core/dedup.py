@@ -12,16 +12,40 @@ The second decision sits behind :class:`CopyJudge` (one method, ``arrived``),
 so that a version shared through the database can replace this in-memory one
 when several processes serve one group; in one process it costs a dict look-up
 per message and no database.
+
+No message lost at a takeover. A quiet account drops its copies, trusting the
+speaker; when the speaker's process dies (kill -9) its account's lease runs
+on for up to ``takeover_seconds``, and what residents wrote meanwhile reached
+only the quiet account. So:
+
+- :class:`DroppedCopies` keeps the copies this process dropped ("not the
+  speaker") for ``takeover_seconds + same_message_seconds`` (bounded);
+- on PostgreSQL, :class:`HandledLog` writes a row of ``core_handled`` (group,
+  sender, digest, when, account, id) for every copy taken for handling, and
+  prunes old rows in the background; on SQLite (one process) it writes
+  nothing;
+- when one of this process's accounts becomes a group's speaker, the copies
+  it dropped there that no account handled — no handled row of the same
+  sender and digest within ``same_message_seconds`` (each row covers one
+  copy), nor an occurrence :class:`SameMessages` saw handled in this process
+  — are handled now, in the order they came (plugins/core ``_replay``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from nonebot import logger
+
+from .shared import on_postgres
+from .tasks import Tasks
 
 
 class SeenMessages:
@@ -147,6 +171,18 @@ class SameMessages:
             return True
         return False
 
+    def replay(self, copy: Copy) -> bool:
+        """Whether ``copy``, dropped earlier, is still to be handled now that
+        its account speaks: not when this process handled the message through
+        another account (and then it is marked handled)."""
+        if copy.message_id is not None:
+            found = self._by_id.get((copy.group, copy.account, copy.message_id))
+            if found is not None:
+                if found.handled:
+                    return False
+                found.handled = True
+        return True
+
     def alias(
         self, group: str, account: str, message_id: str, other: str
     ) -> str | None:
@@ -167,3 +203,169 @@ class SameMessages:
             if occurrences:  # too many senders at once: forget the oldest
                 occurrences.clear()
             del self._recent[key]
+
+
+# -- no message lost at a takeover ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A copy a quiet account dropped, with what it takes to handle it later."""
+
+    bot: Any
+    event: Any
+    copy: Copy
+    at: float  # seconds since the epoch, when it arrived
+
+
+class DroppedCopies:
+    """The copies this process dropped for the last ``keep`` seconds (at most
+    ``size``), oldest first."""
+
+    def __init__(
+        self,
+        keep: float = 35.0,
+        *,
+        size: int = 5_000,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.keep = keep
+        self.clock = clock
+        self._copies: deque[Dropped] = deque(maxlen=size)
+
+    def add(self, bot: Any, event: Any, copy: Copy) -> None:
+        now = self.clock()
+        self._expire(now)
+        self._copies.append(Dropped(bot, event, copy, now))
+
+    def take(self, group: str, account: str) -> list[Dropped]:
+        """The copies of ``group`` through ``account``, in the order they came;
+        they are forgotten here."""
+        self._expire(self.clock())
+        taken, kept = [], []
+        for dropped in self._copies:
+            mine = dropped.copy.group == group and dropped.copy.account == account
+            (taken if mine else kept).append(dropped)
+        if taken:
+            self._copies = deque(kept, maxlen=self._copies.maxlen)
+        return taken
+
+    def _expire(self, now: float) -> None:
+        while self._copies and now - self._copies[0].at > self.keep:
+            self._copies.popleft()
+
+    def __len__(self) -> int:
+        return len(self._copies)
+
+
+_INSERT = (
+    'INSERT INTO core_handled ("group", "user", "digest", "at", "account", '
+    '"message_id") VALUES ($1, $2, $3, $4, $5, $6)'
+)
+_HANDLED_SINCE = (
+    'SELECT "user", "digest", "at" FROM core_handled '
+    'WHERE "group" = $1 AND "at" >= $2 ORDER BY "at"'
+)
+_PRUNE = 'DELETE FROM core_handled WHERE "at" < $1'
+
+
+class HandledLog:
+    """The copies taken for handling, in ``core_handled``: on PostgreSQL only,
+    where another process may take a group over (one INSERT per handled group
+    message; old rows deleted at most every ``prune_every`` seconds, in the
+    background)."""
+
+    def __init__(
+        self,
+        *,
+        keep: float = 600.0,
+        prune_every: float = 60.0,
+        clock: Callable[[], float] = time.time,
+        enabled: Callable[[], bool] = on_postgres,
+    ) -> None:
+        self.keep = keep
+        self.prune_every = prune_every
+        self.clock = clock
+        self._enabled = enabled
+        self._pruned = float("-inf")
+        self._tasks = Tasks("core: pruning core_handled")
+
+    @property
+    def enabled(self) -> bool:
+        return self._enabled()
+
+    async def record(self, copy: Copy, at: float | None = None) -> None:
+        """Note that ``copy`` is being handled (nothing on SQLite). A database
+        failure is logged, never in the way of the message."""
+        if not self.enabled:
+            return
+        now = self.clock() if at is None else at
+        try:
+            await _execute(
+                _INSERT,
+                [
+                    copy.group,
+                    copy.user,
+                    copy.digest,
+                    _wall(now),
+                    copy.account,
+                    copy.message_id,
+                ],
+            )
+        except Exception as exc:
+            logger.warning(f"dedup: could not note a handled message: {exc}")
+        if now - self._pruned >= self.prune_every:
+            self._pruned = now
+            self._tasks.spawn(self.prune(now - self.keep))
+
+    async def prune(self, before: float) -> None:
+        await _execute(_PRUNE, [_wall(before)])
+
+    async def unhandled(
+        self, group: str, dropped: Iterable[Dropped], window: float
+    ) -> list[Dropped]:
+        """Those of ``dropped`` (one group's, oldest first) no process handled:
+        each handled row of the same sender and digest within ``window``
+        seconds covers one copy. All of them when the log is off."""
+        dropped = list(dropped)
+        if not dropped or not self.enabled:
+            return dropped
+        since = _wall(min(d.at for d in dropped) - window)
+        rows = await _execute(_HANDLED_SINCE, [group, since], rows=True)
+        handled: dict[tuple[str, str], list[float]] = {}
+        for row in rows:
+            at = row["at"]
+            if isinstance(at, str):  # SQLite
+                at = datetime.fromisoformat(at)
+            seconds = at.timestamp() if isinstance(at, datetime) else float(at)
+            handled.setdefault((row["user"], row["digest"]), []).append(seconds)
+        left = []
+        for one in dropped:
+            times = handled.get((one.copy.user, one.copy.digest), [])
+            # the earliest row close enough covers it (rows are oldest first)
+            match = next((t for t in times if abs(t - one.at) <= window), None)
+            if match is None:
+                left.append(one)
+            else:
+                times.remove(match)
+        return left
+
+    async def settle(self) -> None:
+        await self._tasks.settle()
+
+
+def _wall(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+async def _execute(sql: str, values: list, *, rows: bool = False) -> Any:
+    """One statement written for PostgreSQL ($1 …), on SQLite too (?: the
+    tests run the log there)."""
+    from tortoise import connections
+
+    conn = connections.get("default")
+    if conn.capabilities.dialect != "postgres":
+        sql = re.sub(r"\$\d+", "?", sql)
+    if rows:
+        return await conn.execute_query_dict(sql, values)
+    return await conn.execute_query(sql, values)
