@@ -183,3 +183,128 @@ async def test_command_replies_keep_the_group_budget(monkeypatch) -> None:
     assert [what for _, what in sent] == [f"answer {i}" for i in range(8)]
     assert ids[-1] == ids[-2]  # the repeated answer was coalesced
     assert _max_in_window([t for t, _ in sent], 0.4) <= 3
+
+
+# -- several processes on one database (issue 21) -----------------------------
+
+
+def _elsewhere_queue(port: FakePort, forwarded: list, *, fail: bool = False):
+    """A queue whose qq:1 is spoken for by account 10000 of another process."""
+    from plugins.core.config import SendConfig
+    from plugins.core.sendqueue import SendQueue
+
+    async def forward(payload: dict) -> None:
+        if fail:
+            raise ConnectionError("database away")
+        forwarded.append(payload)
+
+    return SendQueue(
+        SendConfig(retry_base_seconds=0.01),
+        resolve=lambda group: port,
+        resolve_user=lambda u: port,
+        elsewhere=lambda group: "10000" if group == "qq:1" else None,
+        forward=forward,
+    )
+
+
+async def test_a_group_spoken_for_by_another_process_gets_its_message_as_a_job():
+    port, forwarded = FakePort(), []
+    queue = _elsewhere_queue(port, forwarded)
+    there = await queue.send_group("qq:1", "【通知】停水", mention=["qq:5", "qq:6"])
+    here = await queue.send_group("qq:2", "hello")
+    assert there is None and here == "1"
+    assert [(g, text) for _, g, text in port.log] == [("qq:2", "hello")]
+    assert forwarded == [
+        {
+            "group": "qq:1",
+            "text": "【通知】停水",
+            "mention": ["qq:5", "qq:6"],
+            "reply_to": None,
+            "urgent": False,
+            "hops": 1,
+        }
+    ]
+
+
+async def test_a_message_handed_on_twice_is_sent_here() -> None:
+    """Two processes that briefly disagree on the speaker do not pass a
+    message back and forth: after MAX_HOPS it leaves through this one."""
+    from plugins.core.sendqueue import MAX_HOPS
+
+    port, forwarded = FakePort(), []
+    queue = _elsewhere_queue(port, forwarded)
+    assert await queue.send_group("qq:1", "third hop", hops=MAX_HOPS) == "1"
+    assert forwarded == [] and [t for _, _, t in port.log] == ["third hop"]
+
+
+async def test_a_message_that_cannot_be_handed_on_is_sent_here_once() -> None:
+    port, forwarded = FakePort(), []
+    queue = _elsewhere_queue(port, forwarded, fail=True)
+    assert await queue.send_group("qq:1", "数据库断了") == "1"
+    assert [t for _, _, t in port.log] == ["数据库断了"]
+
+
+async def test_a_reply_handed_over_goes_to_the_other_processs_speaker() -> None:
+    """A reply whose account left before it was sent, in a group now spoken
+    for by another process: handed on with its text, not lost."""
+    port, forwarded = FakePort(), []
+    queue = _elsewhere_queue(port, forwarded)
+    gone = FakePort()
+
+    async def deliver(p) -> str:
+        raise RuntimeError("the WebSocket is closed")  # its bot has gone
+
+    async def instead(p) -> str:
+        return await p.send_group("qq:1", "答案")
+
+    queue._connected = lambda p: p is not gone
+    result = await queue.reply(
+        "qq:1",
+        deliver,
+        key="答案",
+        private=False,
+        port=gone,
+        fallback=instead,
+        text="答案",
+    )
+    assert result is None and port.log == []
+    assert [(f["group"], f["text"]) for f in forwarded] == [("qq:1", "答案")]
+
+
+@pytest.mark.usefixtures("app_scheduler_paused")
+async def test_two_processes_a_notice_in_p2_is_posted_once_by_p1s_speaker(
+    monkeypatch,
+) -> None:
+    """P2 (account B, quiet in qq:1) is asked to post; its queue stores a
+    core.send_group job bound to qq:1; P2's scheduler leaves it, P1's (where
+    the speaker A is connected) claims it and A posts it, once."""
+    import plugins.core as core
+    from plugins.core.config import SendConfig
+    from plugins.core.models import Job
+    from plugins.core.scheduler import Scheduler
+    from plugins.core.sendqueue import SendQueue
+
+    a, b = FakePort(), FakePort()
+    p2 = SendQueue(
+        SendConfig(),
+        resolve=lambda group: b,
+        elsewhere=lambda group: "10000",  # default forward: a real job
+    )
+    p1 = SendQueue(SendConfig(), resolve=lambda group: a)
+    await Job.filter(kind="core.send_group").delete()
+
+    assert await p2.send_group("qq:1", "【通知】明天停水", mention="qq:7") is None
+    job = await Job.get(kind="core.send_group")
+    assert job.group == "qq:1" and job.status == "pending"
+    p2_scheduler = Scheduler(groups=lambda: [])  # B does not speak for qq:1
+    assert await p2_scheduler.run_due() == 0
+
+    # P1's core: its queue, its port for the group
+    monkeypatch.setattr(core, "_queue", p1)
+    monkeypatch.setattr(core, "port_for_group", lambda group: a)
+    p1_scheduler = Scheduler(groups=lambda: ["qq:1"])
+    assert await p1_scheduler.run_due() == 1
+    assert await p1_scheduler.run_due() == 0
+    assert [(g, t) for _, g, t in a.log] == [("qq:1", "【通知】明天停水")]
+    assert b.log == []
+    assert (await Job.get(id=job.id)).status == "done"

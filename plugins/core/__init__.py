@@ -155,7 +155,7 @@ async def _start() -> None:
         store.load(settings.config_path)
     core = store.current.core
     await open_database(settings.database_url)
-    _queue = SendQueue(core.send)
+    _queue = SendQueue(core.send, elsewhere=_speaker_elsewhere)
     if isinstance(_copies, SameMessages):
         _copies.window = core.accounts.same_message_seconds
         _queue.translate = _copies.alias
@@ -174,11 +174,24 @@ async def _start() -> None:
         max_attempts=core.scheduler.max_attempts,
         retry_base_seconds=core.scheduler.retry_base_seconds,
         lease_seconds=core.scheduler.lease_seconds,
+        takeover_seconds=core.accounts.takeover_seconds,
+        groups=_bound_groups,
     )
     _scheduler.start()
     _watch = MemberWatch()
     _watch.start()
     _started.set()
+
+
+def _speaker_elsewhere(group: str) -> str | None:
+    """The group's speaker when another process has it connected (sendqueue:
+    what this process says there is sent by that one)."""
+    return _speakers.elsewhere(group) if _speakers is not None else None
+
+
+def _bound_groups() -> list[str]:
+    """The groups whose jobs this process runs (scheduler: its speaker is here)."""
+    return _speakers.bound_here() if _speakers is not None else []
 
 
 def _reconfigured(config: LinliConfig) -> None:
@@ -316,10 +329,18 @@ async def _gone(bot: Bot) -> None:
 
 @job_handler("core.send_group")
 async def _send_group(payload: dict) -> None:
-    """A message to post later: ``{"group": "qq:1", "text": "…"}``."""
+    """A message to post later: ``{"group": "qq:1", "text": "…"}``; also a
+    message another process's send queue handed to the process of the group's
+    speaker (a job bound to the group, with its ``mention``, ``reply_to``,
+    ``urgent`` and ``hops``: sendqueue.py)."""
     port_for_group(payload["group"])  # fail (and retry) now if no bot is online
     await send_queue().send_group(
-        payload["group"], payload["text"], mention=payload.get("mention")
+        payload["group"],
+        payload["text"],
+        mention=payload.get("mention"),
+        reply_to=payload.get("reply_to"),
+        urgent=bool(payload.get("urgent", False)),
+        hops=int(payload.get("hops", 0)),
     )
 
 

@@ -20,6 +20,15 @@ posts and the replies to commands (``Context.send``).
   action the account is refused (no rights) or cannot do is tried through
   the group's other connected accounts, a recall with the id that account
   knows the message by.
+- Several processes on one database (issue 21): a message for a group whose
+  speaker is an account connected to *another* process (``elsewhere``: a live
+  lease this process knows of) is not sent through a quiet local account: it
+  becomes a ``core.send_group`` job due now and bound to the group
+  (scheduler.py), which only the speaker's process claims and sends — once, as
+  the job is claimed once. The caller's future then resolves to None (the
+  message id is the other process's) once the job is stored. A message is
+  handed on at most ``MAX_HOPS`` times (two processes that briefly disagree on
+  the speaker do not pass it back and forth); then it is sent here.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from nonebot import logger
@@ -42,6 +52,20 @@ from .config import SendConfig
 Action = Callable[[Port], Awaitable[Any]]
 # (group, account, message id, other account) → the other account's id for it
 Translate = Callable[[str, str, str, str], str | None]
+# group → the self id of its speaker when another process has it connected
+Elsewhere = Callable[[str], str | None]
+Forward = Callable[[dict[str, Any]], Awaitable[Any]]
+MAX_HOPS = 2
+
+
+async def forward_job(payload: dict[str, Any]) -> None:
+    """A message for another process's speaker: a ``core.send_group`` job due
+    now, bound to its group (plugins/core/__init__.py runs it)."""
+    from .scheduler import schedule
+
+    await schedule(
+        "core.send_group", datetime.now(UTC), payload, group=payload["group"]
+    )
 
 
 def _self_id(port: Port) -> str:
@@ -100,6 +124,8 @@ class _Item:
     # a reply bound to its event's bot: how another account says it instead
     fallback: Action | None = None
     origin: str | None = None  # an action's account: whose message ids it uses
+    # a group message as another process can send it (core.send_group's payload)
+    remote: dict[str, Any] | None = None
 
 
 @dataclass
@@ -140,6 +166,8 @@ class SendQueue:
         connected: Callable[[Port], bool] = _connected,
         others: Callable[[str, str], list[Port]] = other_ports,
         translate: Translate | None = None,
+        elsewhere: Elsewhere | None = None,
+        forward: Forward = forward_job,
     ) -> None:
         self.config = config or SendConfig()
         self._resolve = resolve
@@ -147,6 +175,8 @@ class SendQueue:
         self._connected = connected
         self._others = others
         self.translate = translate
+        self.elsewhere = elsewhere
+        self._forward = forward
         self._clock = clock
         self._sleep = sleep
         self._lanes: dict[str, _Lane] = {}
@@ -162,8 +192,11 @@ class SendQueue:
         mention: Mention = None,
         reply_to: str | None = None,
         urgent: bool = False,
+        hops: int = 0,
     ) -> asyncio.Future[str | None]:
-        """Queue ``text`` for ``group``; the future resolves to the message id."""
+        """Queue ``text`` for ``group``; the future resolves to the message id
+        (None when another process's speaker sends it). ``hops``: how many
+        processes have handed it on already (``core.send_group``)."""
 
         async def send(port: Port) -> str | None:
             return await port.send_group(
@@ -171,7 +204,21 @@ class SendQueue:
             )
 
         key = ("group", text, mentioned(mention), reply_to)
-        return self._enqueue(group, key, send, private=False, urgent=urgent)
+        remote = {
+            "group": group,
+            "text": text,
+            "mention": mention if isinstance(mention, str) else mentioned(mention),
+            "reply_to": reply_to,
+            "urgent": urgent,
+            "hops": hops,
+        }
+        if remote["mention"] == ():
+            remote["mention"] = None
+        elif isinstance(remote["mention"], tuple):
+            remote["mention"] = list(remote["mention"])
+        return self._enqueue(
+            group, key, send, private=False, urgent=urgent, remote=remote
+        )
 
     def send_private(self, user: str, text: str) -> asyncio.Future[str | None]:
         """Queue a private message to ``user``."""
@@ -190,12 +237,24 @@ class SendQueue:
         private: bool,
         port: Port,
         fallback: Action | None = None,
+        text: str | None = None,
     ) -> asyncio.Future[Any]:
         """Queue a reply to an event (``Context.send``) for ``target``, the
         event's group or, in a private chat, its sender: ``send`` delivers it
         through ``port``; ``key`` makes two waiting replies identical;
         ``fallback`` says it through another port when ``port``'s account is
-        gone before it was sent (a takeover)."""
+        gone before it was sent (a takeover); ``text``, its plain text, is how
+        another process's speaker says it then."""
+        remote = None
+        if text is not None and not private:
+            remote = {
+                "group": target,
+                "text": text,
+                "mention": None,
+                "reply_to": None,
+                "urgent": False,
+                "hops": 0,
+            }
         return self._enqueue(
             target,
             ("reply", key),
@@ -204,6 +263,7 @@ class SendQueue:
             urgent=False,
             port=port,
             fallback=fallback,
+            remote=remote,
         )
 
     def act(
@@ -272,6 +332,7 @@ class SendQueue:
         port: Port | None = None,
         is_action: bool = False,
         fallback: Action | None = None,
+        remote: dict[str, Any] | None = None,
     ) -> asyncio.Future[Any]:
         lane_key = f"{target}\0actions" if is_action else target
         lane = self._lanes.setdefault(lane_key, _Lane())
@@ -284,6 +345,7 @@ class SendQueue:
                     return waiting.done
         done = asyncio.get_running_loop().create_future()
         item = _Item(target, key, action, private, done, port, is_action, fallback)
+        item.remote = remote
         (lane.urgent if urgent else lane.normal).append(item)
         if lane.task is None or lane.task.done():
             lane.task = asyncio.create_task(self._drain(lane))
@@ -357,6 +419,8 @@ class SendQueue:
             attempt += 1
             used: str | None = None
             port: Port | None = None
+            if await self._handed_on(item):
+                return None
             try:
                 resolve = self._resolve_user if item.private else self._resolve
                 port = item.port or resolve(item.target)
@@ -406,6 +470,34 @@ class SendQueue:
                     attempt -= 1
                     continue
                 raise
+
+    async def _handed_on(self, item: _Item) -> bool:
+        """Whether ``item`` went to the process that has its group's speaker
+        (a ``core.send_group`` job) instead of leaving through this one."""
+        if item.remote is None or item.port is not None or self.elsewhere is None:
+            return False
+        if item.remote["hops"] >= MAX_HOPS:
+            return False
+        try:
+            speaker = self.elsewhere(item.target)
+        except Exception:
+            logger.exception(f"send queue: who speaks for {item.target}?")
+            return False
+        if speaker is None:
+            return False
+        try:
+            await self._forward({**item.remote, "hops": item.remote["hops"] + 1})
+        except Exception as exc:  # the database is away: said here, once
+            logger.warning(
+                f"send queue: could not hand {item.target}'s message to the "
+                f"process of account {speaker} ({exc}); sending it here"
+            )
+            return False
+        logger.info(
+            f"send queue: {item.target} speaks through account {speaker} of "
+            "another process: the message is handed to it (core.send_group)"
+        )
+        return True
 
     def _gone(self, item: _Item, port: Port | None) -> bool:
         """The account this attempt went through has disconnected: the item
